@@ -1,0 +1,142 @@
+package io.github.r2dbcrouting;
+
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * Operators that choose where the {@link RoutingConnectionFactory} sends the connections of a pipeline, and a reader
+ * of the current choice.
+ * <p>
+ * Every operator is a {@code Function<Context, Context>} for {@code contextWrite}, so it works the same on a
+ * {@code Mono} and on a {@code Flux}. The Context flows from downstream to upstream: an operator routes the
+ * {@code create()} calls made by the operators <em>above</em> it, and its effect ends with that pipeline. When
+ * operators are nested, the innermost one (the one closest to {@code create()}) wins.
+ * <pre class="code">
+ * import static io.github.r2dbcrouting.Routing.withReplica;
+ *
+ * Flux&lt;Order&gt; orders = repository.findAll().contextWrite(withReplica());
+ * Mono&lt;Order&gt; order = repository.findById(id).contextWrite(withReplica());
+ * </pre>
+ * Without any operator, connections come from the primary.
+ */
+public final class Routing {
+
+    /**
+     * The one Context key this library writes. Its value is internal; read it with
+     * {@link #currentRoute(ContextView)}.
+     */
+    public static final String CONTEXT_KEY = Routing.class.getName() + ".ROUTE";
+
+    private static final Function<Context, Context> WITH_REPLICA = context -> withRoute(context, Route.REPLICA);
+
+    private static final Function<Context, Context> WITH_PRIMARY = context -> withRoute(context, Route.PRIMARY);
+
+    private static final Function<Context, Context> WITH_STICKY_REPLICA = Routing::withNewSession;
+
+    private Routing() {
+    }
+
+    /**
+     * Route the connections created upstream of this operator to a replica.
+     * <p>
+     * Enrich the Context visible from downstream for the benefit of upstream operators: every
+     * {@link RoutingConnectionFactory#create()} subscribed above this point, and not overridden by an inner
+     * operator, obtains a replica connection. A transaction that is already open keeps its own connection.
+     * <pre class="code">
+     * repository.findAll().contextWrite(Routing.withReplica());
+     * </pre>
+     *
+     * @return a function for {@code contextWrite}
+     */
+    public static Function<Context, Context> withReplica() {
+        return WITH_REPLICA;
+    }
+
+    /**
+     * Route the connections created upstream of this operator to the primary, also inside an outer
+     * {@link #withReplica()}.
+     * <p>
+     * Enrich the Context visible from downstream for the benefit of upstream operators.
+     * <pre class="code">
+     * repository.findById(id).contextWrite(Routing.withPrimary());
+     * </pre>
+     *
+     * @return a function for {@code contextWrite}
+     */
+    public static Function<Context, Context> withPrimary() {
+        return WITH_PRIMARY;
+    }
+
+    /**
+     * Route the connections created upstream of this operator to {@code route}.
+     *
+     * @param route where connections should come from
+     * @return a function for {@code contextWrite}
+     * @throws IllegalArgumentException if {@code route} is {@code null}
+     */
+    public static Function<Context, Context> withRoute(Route route) {
+        if (route == null) {
+            throw new IllegalArgumentException("route must not be null");
+        }
+        return route == Route.PRIMARY ? WITH_PRIMARY : WITH_REPLICA;
+    }
+
+    /**
+     * Open a sticky scope: every replica-routed {@code create()} upstream of this operator uses the same replica,
+     * so two reads of one request never see two different replication positions (monotonic reads).
+     * <p>
+     * This does not change the route: combine it with {@link #withReplica()} or let an inner operator decide. The
+     * replica is chosen by the first replica-routed {@code create()} of the scope. A new scope starts with every
+     * subscription.
+     * <pre class="code">
+     * Mono.zip(orders.count(), orders.findLatest())
+     *     .contextWrite(Routing.withReplica())
+     *     .contextWrite(Routing.withStickyReplica());
+     * </pre>
+     *
+     * @return a function for {@code contextWrite}
+     */
+    public static Function<Context, Context> withStickyReplica() {
+        return WITH_STICKY_REPLICA;
+    }
+
+    /**
+     * Read the route that a {@link RoutingConnectionFactory} would use in this Context.
+     *
+     * @param context the Context of the subscriber that calls {@code create()}
+     * @return the route; {@link Route#PRIMARY} when no operator set one
+     */
+    public static Route currentRoute(ContextView context) {
+        ContextRoute current = read(context);
+        return current == null ? Route.PRIMARY : current.route;
+    }
+
+    /**
+     * Tell whether this Context is inside a {@link #withStickyReplica()} scope.
+     *
+     * @param context a Context
+     * @return {@code true} inside a sticky scope
+     */
+    public static boolean isSticky(ContextView context) {
+        ContextRoute current = read(context);
+        return current != null && current.session != null;
+    }
+
+    static @Nullable ContextRoute read(ContextView context) {
+        return context.getOrDefault(CONTEXT_KEY, null);
+    }
+
+    private static Context withRoute(Context context, Route route) {
+        ContextRoute current = read(context);
+        return context.put(CONTEXT_KEY, ContextRoute.of(route, current == null ? null : current.session));
+    }
+
+    private static Context withNewSession(Context context) {
+        ContextRoute current = read(context);
+        Route route = current == null ? Route.PRIMARY : current.route;
+        return context.put(CONTEXT_KEY, ContextRoute.of(route, new RoutingSession()));
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.r2dbcrouting;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+final class ReplicaSelectorTest {
+
+    private final List<Replica> replicas = List.of(replica("replica-1", 3), replica("replica-2", 1));
+
+    private static Replica replica(String name, int weight) {
+        return new Replica(name, new StubConnectionFactory(name), weight);
+    }
+
+    private static Map<String, Integer> countSelections(ReplicaSelector selector, List<Replica> replicas, int n) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.merge(selector.select(replicas).name(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Test
+    void roundRobinTakesReplicasInTurn() {
+        ReplicaSelector selector = ReplicaSelector.roundRobin();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            names.add(selector.select(this.replicas).name());
+        }
+        assertThat(names).containsExactly("replica-1", "replica-2", "replica-1", "replica-2");
+    }
+
+    @Test
+    void randomChoosesEveryReplicaAboutEqually() {
+        Map<String, Integer> counts = countSelections(ReplicaSelector.random(), this.replicas, 20_000);
+        assertThat(counts.get("replica-1") / 20_000.0).isCloseTo(0.5, within(0.05));
+    }
+
+    @Test
+    void weightedFollowsTheWeights() {
+        Map<String, Integer> counts = countSelections(ReplicaSelector.weighted(), this.replicas, 20_000);
+        assertThat(counts.get("replica-1") / 20_000.0).isCloseTo(0.75, within(0.05));
+    }
+
+    @Test
+    void leastInUsePrefersTheReplicaWithFewerAcquiredConnections() {
+        ConnectionPool busy = new ConnectionPool(ConnectionPoolConfiguration.builder(new StubConnectionFactory("busy"))
+                .initialSize(0).maxSize(4).build());
+        ConnectionPool idle = new ConnectionPool(ConnectionPoolConfiguration.builder(new StubConnectionFactory("idle"))
+                .initialSize(0).maxSize(4).build());
+        try {
+            Connection held = busy.create().block();
+            List<Replica> pools = List.of(new Replica("busy", busy, 1), new Replica("idle", idle, 1));
+            ReplicaSelector selector = ReplicaSelector.leastInUse();
+
+            assertThat(countSelections(selector, pools, 10)).containsOnlyKeys("idle");
+
+            Mono.from(held.close()).as(StepVerifier::create).verifyComplete();
+            assertThat(countSelections(selector, pools, 10)).containsKeys("busy", "idle");
+        }
+        finally {
+            busy.dispose();
+            idle.dispose();
+        }
+    }
+
+    @Test
+    void leastInUseTakesTiedReplicasInTurn() {
+        assertThat(countSelections(ReplicaSelector.leastInUse(), this.replicas, 10))
+                .containsEntry("replica-1", 5)
+                .containsEntry("replica-2", 5);
+    }
+
+    @Test
+    void aSingleReplicaIsAlwaysChosen() {
+        List<Replica> one = List.of(replica("only", 1));
+        for (ReplicaSelector selector : List.of(ReplicaSelector.roundRobin(), ReplicaSelector.random(),
+                ReplicaSelector.weighted(), ReplicaSelector.leastInUse())) {
+            assertThat(selector.select(one).name()).isEqualTo("only");
+        }
+    }
+
+    @Test
+    void namedAcceptsEveryConfigurationSpelling() {
+        assertThat(ReplicaSelector.named("round-robin")).hasToString("round-robin");
+        assertThat(ReplicaSelector.named("ROUND_ROBIN")).hasToString("round-robin");
+        assertThat(ReplicaSelector.named("random")).hasToString("random");
+        assertThat(ReplicaSelector.named("Weighted")).hasToString("weighted");
+        assertThat(ReplicaSelector.named("least_in_use")).hasToString("least-in-use");
+    }
+
+    @Test
+    void namedRejectsUnknownNamesAndNull() {
+        assertThatIllegalArgumentException().isThrownBy(() -> ReplicaSelector.named("nearest"))
+                .withMessageContaining("use one of round-robin, random, weighted, least-in-use");
+        assertThatIllegalArgumentException().isThrownBy(() -> ReplicaSelector.named(null));
+    }
+}
