@@ -1,13 +1,17 @@
 package io.github.r2dbcrouting;
 
+import java.util.function.Function;
+
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
- * One replica of a {@link RoutingConnectionFactory}, as a {@link ReplicaSelector} sees it: a name, a weight and the
- * load of its pool.
+ * One replica of a {@link RoutingConnectionFactory}, as a {@link ReplicaSelector} sees it: a name, a weight, the
+ * load of its pool, and its health.
  */
 public final class Replica {
 
@@ -18,6 +22,23 @@ public final class Replica {
     private final int weight;
 
     private final @Nullable PoolMetrics metrics;
+
+    private volatile ReplicaState state = ReplicaState.UP;
+
+    private volatile String reason = "not checked yet";
+
+    private volatile @Nullable String position;
+
+    private volatile @Nullable ReplicationDialect dialect;
+
+    private int failures;
+
+    private long restUntilNanos;
+
+    /**
+     * Where a failed acquisition continues; set once by the router that owns this replica.
+     */
+    Function<Throwable, Mono<Connection>> failover = Mono::error;
 
     Replica(String name, ConnectionFactory connectionFactory, int weight) {
         this.name = name;
@@ -58,8 +79,99 @@ public final class Replica {
         return this.connectionFactory;
     }
 
+    /**
+     * @return the current health; only {@link ReplicaState#UP} replicas receive reads
+     */
+    public ReplicaState state() {
+        return this.state;
+    }
+
+    /**
+     * @return why the replica is in its {@link #state()}, for example {@code lag 12s > maxLag 5s}
+     */
+    public String reason() {
+        return this.reason;
+    }
+
+    /**
+     * @return the replication position last read from the replica, or {@code null} if unknown
+     */
+    @Nullable
+    String position() {
+        return this.position;
+    }
+
+    @Nullable
+    ReplicationDialect dialect() {
+        return this.dialect;
+    }
+
+    void dialect(ReplicationDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /**
+     * Record a successful probe.
+     *
+     * @return the previous state, if the state changed; otherwise {@code null}
+     */
+    synchronized @Nullable ReplicaState probed(@Nullable ReplicationStatus status, HealthPolicy policy, long nowNanos) {
+        if (status != null) {
+            this.position = status.position();
+        }
+        HealthPolicy.Verdict verdict = policy.evaluate(status);
+        if (verdict.state() == ReplicaState.DOWN) {
+            return fail(verdict.reason(), policy, nowNanos);
+        }
+        if (this.state == ReplicaState.DOWN && nowNanos - this.restUntilNanos < 0) {
+            return null;
+        }
+        this.failures = 0;
+        return change(verdict.state(), verdict.reason());
+    }
+
+    /**
+     * Record a failure (unreachable, a failed probe or connection): DOWN, resting for an exponential backoff.
+     *
+     * @return the previous state, if the state changed; otherwise {@code null}
+     */
+    synchronized @Nullable ReplicaState fail(String why, HealthPolicy policy, long nowNanos) {
+        this.failures++;
+        this.restUntilNanos = nowNanos + policy.backoff(this.failures).toNanos();
+        return change(ReplicaState.DOWN, why);
+    }
+
+    /**
+     * @return whether the replica is DOWN and its rest is over, so that it may be tried again
+     */
+    synchronized boolean restOver(long nowNanos) {
+        return this.state == ReplicaState.DOWN && nowNanos - this.restUntilNanos >= 0;
+    }
+
+    /**
+     * Put a DOWN replica back into rotation on probation, when nothing probes it.
+     *
+     * @return the previous state, if the state changed; otherwise {@code null}
+     */
+    synchronized @Nullable ReplicaState reinstate(long nowNanos) {
+        if (!restOver(nowNanos)) {
+            return null;
+        }
+        return change(ReplicaState.UP, "back after backoff; not probed (monitoring is off)");
+    }
+
+    private @Nullable ReplicaState change(ReplicaState next, String why) {
+        ReplicaState previous = this.state;
+        this.reason = why;
+        if (previous == next) {
+            return null;
+        }
+        this.state = next;
+        return previous;
+    }
+
     @Override
     public String toString() {
-        return "Replica[name=" + this.name + ", weight=" + this.weight + "]";
+        return "Replica[name=" + this.name + ", weight=" + this.weight + ", state=" + this.state + "]";
     }
 }

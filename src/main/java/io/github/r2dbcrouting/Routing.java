@@ -90,7 +90,8 @@ public final class Routing {
      * <p>
      * This does not change the route: combine it with {@link #withReplica()} or let an inner operator decide. The
      * replica is chosen by the first replica-routed {@code create()} of the scope. A new scope starts with every
-     * subscription.
+     * subscription. The scope also remembers its own writes, so that its later replica reads see them (see
+     * {@link ReadYourWrites}).
      * <pre class="code">
      * Mono.zip(orders.count(), orders.findLatest())
      *     .contextWrite(Routing.withReplica())
@@ -101,6 +102,40 @@ public final class Routing {
      */
     public static Function<Context, Context> withStickyReplica() {
         return WITH_STICKY_REPLICA;
+    }
+
+    /**
+     * Bind {@code session} to the connections created upstream of this operator: their replica reads stick to one
+     * replica and see the session's writes (see {@link ReadYourWrites}). Like {@link #withStickyReplica()}, but
+     * with a session the caller keeps, for example to carry its last write to the client's next request.
+     * <p>
+     * Enrich the Context visible from downstream for the benefit of upstream operators. The route is unchanged.
+     * <pre class="code">
+     * RoutingSession session = new RoutingSession();
+     * handler.handle(request).contextWrite(Routing.withSession(session))
+     *     .doOnSuccess(response -&gt; remember(session.lastWritePosition()));
+     * </pre>
+     *
+     * @param session the session to share
+     * @return a function for {@code contextWrite}
+     * @throws IllegalArgumentException if {@code session} is {@code null}
+     */
+    public static Function<Context, Context> withSession(RoutingSession session) {
+        if (session == null) {
+            throw new IllegalArgumentException("session must not be null");
+        }
+        return context -> withSession(context, session);
+    }
+
+    /**
+     * Read the session bound to this Context by {@link #withStickyReplica()} or {@link #withSession(RoutingSession)}.
+     *
+     * @param context a Context
+     * @return the session, or {@code null} outside any
+     */
+    public static @Nullable RoutingSession currentSession(ContextView context) {
+        ContextRoute current = read(context);
+        return current == null ? null : current.session;
     }
 
     /**
@@ -135,8 +170,12 @@ public final class Routing {
     }
 
     private static Context withNewSession(Context context) {
+        return withSession(context, new RoutingSession());
+    }
+
+    private static Context withSession(Context context, RoutingSession session) {
         ContextRoute current = read(context);
         Route route = current == null ? Route.PRIMARY : current.route;
-        return context.put(CONTEXT_KEY, ContextRoute.of(route, new RoutingSession()));
+        return context.put(CONTEXT_KEY, ContextRoute.of(route, session));
     }
 }

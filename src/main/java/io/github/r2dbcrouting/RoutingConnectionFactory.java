@@ -1,10 +1,14 @@
 package io.github.r2dbcrouting;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.ContextView;
@@ -67,19 +73,49 @@ public final class RoutingConnectionFactory
 
     private final boolean fallbackToPrimary;
 
+    private final Settings settings;
+
     private final List<Closeable> owned;
 
+    private final List<ReplicationMonitor> monitors;
+
     private final Function<ContextView, Mono<? extends Connection>> connect = this::connect;
+
+    private final WriteRecordingConnection.Recorder recorder = this::recordWrite;
+
+    private volatile List<Replica> usable;
+
+    private volatile @Nullable ReplicationDialect primaryDialect;
 
     private volatile int closed;
 
     private RoutingConnectionFactory(ConnectionFactory primary, List<Replica> replicas, ReplicaSelector selector,
-            boolean fallbackToPrimary, List<Closeable> owned) {
+            boolean fallbackToPrimary, Settings settings, List<Closeable> owned) {
         this.primary = primary;
         this.replicas = replicas;
+        this.usable = replicas;
         this.selector = selector;
         this.fallbackToPrimary = fallbackToPrimary;
+        this.settings = settings;
         this.owned = owned;
+        this.primaryDialect = settings.dialect;
+        List<ReplicationMonitor> monitorList = new ArrayList<>();
+        for (Replica replica : replicas) {
+            replica.failover = error -> failover(replica, error);
+            if (settings.dialect != null) {
+                replica.dialect(settings.dialect);
+            }
+            if (settings.monitoring) {
+                monitorList.add(new ReplicationMonitor(replica, monitorFactory(replica.connectionFactory()),
+                        settings.monitorInterval, settings.monitorTimeout, settings.scheduler, new Health()));
+            }
+        }
+        this.monitors = Collections.unmodifiableList(monitorList);
+    }
+
+    private static ConnectionFactory monitorFactory(ConnectionFactory replicaFactory) {
+        // The monitor must not take a connection from the application's pool: it opens its own.
+        return replicaFactory instanceof ConnectionPool pool ? pool.unwrap() : replicaFactory;
     }
 
     /**
@@ -95,6 +131,8 @@ public final class RoutingConnectionFactory
      * Obtain a connection from the target that the subscriber's Context routes to.
      * <p>
      * The route is read at subscription, so the same {@code Mono} routes differently under different Contexts.
+     * When a replica fails to hand out a connection, the same subscription fails over to the next {@code UP}
+     * replica and then to the primary; the caller sees no error.
      *
      * @return a {@code Mono} of the chosen target's connection
      */
@@ -108,18 +146,26 @@ public final class RoutingConnectionFactory
             return Mono.error(new IllegalStateException("RoutingConnectionFactory is closed"));
         }
         ContextRoute route = Routing.read(context);
-        if (route == null || route.route == Route.PRIMARY) {
+        if (route == null) {
             return Mono.from(this.primary.create());
         }
-        Replica replica = chooseReplica(route.session);
-        if (replica != null) {
-            return Mono.from(replica.connectionFactory().create());
+        if (route.route == Route.PRIMARY) {
+            return primaryFor(route.session);
         }
-        return noReplica();
+        RoutingSession session = route.session;
+        if (session != null && session.hasWrite() && this.settings.readYourWrites != ReadYourWrites.NONE) {
+            return afterWrite(session);
+        }
+        Replica replica = chooseReplica(session);
+        return replica != null ? connectTo(replica) : noReplica(session);
+    }
+
+    private static Mono<? extends Connection> connectTo(Replica replica) {
+        return Mono.<Connection>from(replica.connectionFactory().create()).onErrorResume(replica.failover);
     }
 
     private @Nullable Replica chooseReplica(@Nullable RoutingSession session) {
-        List<Replica> candidates = this.replicas;
+        List<Replica> candidates = this.usable;
         if (candidates.isEmpty()) {
             return null;
         }
@@ -127,23 +173,227 @@ public final class RoutingConnectionFactory
             return this.selector.select(candidates);
         }
         Replica sticky = session.replica();
-        if (sticky != null) {
+        if (sticky != null && sticky.state() == ReplicaState.UP) {
             return sticky;
         }
-        return session.stick(this.selector.select(candidates), null);
+        return session.stick(this.selector.select(candidates), sticky);
     }
 
-    private Mono<? extends Connection> noReplica() {
-        if (this.fallbackToPrimary) {
-            if (logger.isDebugEnabled()) {
-                logger.debug("No replica is configured; reading from primary because fallbackToPrimary=true");
-            }
+    private Mono<? extends Connection> primaryFor(@Nullable RoutingSession session) {
+        if (session == null || this.settings.readYourWrites == ReadYourWrites.NONE) {
             return Mono.from(this.primary.create());
         }
-        return Mono.error(new NoReplicaAvailableException("No replica is configured and fallbackToPrimary=false, "
-                + "so a replica-routed connection cannot be created. Add replicas with "
-                + "RoutingConnectionFactory.builder().replica(name, ...) or allow fallbackToPrimary(true)"));
+        return Mono.from(this.primary.create())
+                .map(connection -> new WriteRecordingConnection(connection, session, this.recorder));
     }
+
+    private Mono<? extends Connection> noReplica(@Nullable RoutingSession session) {
+        if (this.fallbackToPrimary) {
+            if (logger.isDebugEnabled()) {
+                logger.debug("{}; reading from primary because fallbackToPrimary=true", describeReplicas());
+            }
+            return primaryFor(session);
+        }
+        return Mono.error(new NoReplicaAvailableException(describeReplicas() + "; fallbackToPrimary=false, so a "
+                + "replica-routed connection cannot be created. "
+                + (this.replicas.isEmpty() ? "Add replicas with RoutingConnectionFactory.builder().replica(name, ...)"
+                        : "Check the replicas") + " or allow fallbackToPrimary(true)"));
+    }
+
+    private String describeReplicas() {
+        if (this.replicas.isEmpty()) {
+            return "No replica is configured";
+        }
+        return this.replicas.stream()
+                .map(replica -> replica.name() + ": " + replica.state() + ", " + replica.reason())
+                .collect(Collectors.joining("; ", "No replica is UP (", ")"));
+    }
+
+    // Failover ------------------------------------------------------------------------------------------------
+
+    private Mono<Connection> failover(Replica failed, Throwable error) {
+        if (this.closed != 0) {
+            return Mono.error(error);
+        }
+        markFailed(failed, error);
+        return Mono.deferContextual(context -> {
+            RoutingSession session = Routing.currentSession(context);
+            Replica next = chooseReplica(session);
+            if (next == null || next == failed) {
+                return noReplica(session);
+            }
+            logger.debug("Connection to {} failed; using {}", failed.name(), next.name());
+            return connectTo(next);
+        });
+    }
+
+    private void markFailed(Replica replica, Throwable error) {
+        ReplicaState previous = replica.fail("connection failed: " + describe(error), this.settings.health, nanos());
+        if (previous != null) {
+            stateChanged(replica, previous);
+        }
+        if (!this.settings.monitoring) {
+            this.settings.scheduler.schedule(() -> {
+                ReplicaState before = replica.reinstate(nanos());
+                if (before != null) {
+                    stateChanged(replica, before);
+                }
+            }, this.settings.health.backoff(1).toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void stateChanged(Replica replica, ReplicaState previous) {
+        this.usable = this.replicas.stream()
+                .filter(candidate -> candidate.state() == ReplicaState.UP)
+                .collect(Collectors.toUnmodifiableList());
+        if (replica.state() == ReplicaState.UP) {
+            logger.info("Replica {} is UP again (was {}): {}", replica.name(), previous, replica.reason());
+        }
+        else {
+            logger.warn("Replica {} is {} (was {}): {}", replica.name(), replica.state(), previous,
+                    replica.reason());
+        }
+    }
+
+    private final class Health implements ReplicationMonitor.Listener {
+
+        @Override
+        public void probed(Replica replica, @Nullable ReplicationStatus status) {
+            ReplicaState previous = replica.probed(status, RoutingConnectionFactory.this.settings.health, nanos());
+            if (previous != null) {
+                stateChanged(replica, previous);
+            }
+        }
+
+        @Override
+        public void failed(Replica replica, Throwable error) {
+            ReplicaState previous = replica.fail("unreachable: " + describe(error),
+                    RoutingConnectionFactory.this.settings.health, nanos());
+            if (previous != null) {
+                stateChanged(replica, previous);
+            }
+        }
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+
+    private long nanos() {
+        return this.settings.scheduler.now(TimeUnit.NANOSECONDS);
+    }
+
+    // Read-your-writes ----------------------------------------------------------------------------------------
+
+    private Mono<? extends Connection> afterWrite(RoutingSession session) {
+        String position = session.lastWritePosition();
+        if (this.settings.readYourWrites == ReadYourWrites.TIME_WINDOW || position == null) {
+            long since = this.settings.scheduler.now(TimeUnit.MILLISECONDS) - session.writeEpochMillis();
+            if (since < this.settings.readYourWritesWindow.toMillis()) {
+                return primaryFor(session);
+            }
+            Replica replica = chooseReplica(session);
+            return replica != null ? connectTo(replica) : noReplica(session);
+        }
+        Replica sticky = session.replica();
+        if (sticky != null) {
+            if (sticky.state() != ReplicaState.UP) {
+                // Another replica could be behind what this session already read: only the primary is safe.
+                return primaryFor(session);
+            }
+            return caughtUp(sticky, position, session) ? connectTo(sticky) : awaitOn(sticky, position, session);
+        }
+        List<Replica> candidates = this.usable;
+        if (candidates.isEmpty()) {
+            return noReplica(session);
+        }
+        Replica chosen = this.selector.select(candidates);
+        if (!caughtUp(chosen, position, session)) {
+            for (Replica candidate : candidates) {
+                if (caughtUp(candidate, position, session)) {
+                    chosen = candidate;
+                    break;
+                }
+            }
+        }
+        chosen = session.stick(chosen, null);
+        return caughtUp(chosen, position, session) ? connectTo(chosen) : awaitOn(chosen, position, session);
+    }
+
+    private boolean caughtUp(Replica replica, String position, RoutingSession session) {
+        if (session.confirmed(position) && session.replica() == replica) {
+            return true;
+        }
+        String applied = replica.position();
+        ReplicationDialect dialect = replica.dialect();
+        return applied != null && dialect != null && dialect.covers(applied, position);
+    }
+
+    private Mono<? extends Connection> awaitOn(Replica replica, String position, RoutingSession session) {
+        Duration timeout = this.settings.readYourWritesTimeout;
+        return Mono.<Connection>from(replica.connectionFactory().create())
+                .onErrorResume(error -> {
+                    markFailed(replica, error);
+                    return Mono.empty();
+                })
+                .flatMap(connection -> {
+                    AtomicBoolean handedOut = new AtomicBoolean();
+                    return dialectOf(replica, connection)
+                            .flatMap(dialect -> dialect.awaitPosition(connection, position, timeout))
+                            .timeout(timeout.plus(timeout), this.settings.scheduler)
+                            .onErrorReturn(false)
+                            .defaultIfEmpty(false)
+                            .flatMap(applied -> {
+                                if (applied) {
+                                    session.confirm(position);
+                                    return Mono.just(connection);
+                                }
+                                logger.debug("{} did not apply {} within {}; reading from primary", replica.name(),
+                                        position, timeout);
+                                return release(connection).then(primaryFor(session));
+                            })
+                            .doOnNext(handed -> handedOut.set(true))
+                            .doOnCancel(() -> {
+                                if (!handedOut.get()) {
+                                    release(connection).subscribe();
+                                }
+                            });
+                })
+                .switchIfEmpty(Mono.defer(() -> primaryFor(session)));
+    }
+
+    private static Mono<Void> release(Connection connection) {
+        return Mono.from(connection.close()).onErrorResume(error -> Mono.empty());
+    }
+
+    private Mono<ReplicationDialect> dialectOf(Replica replica, Connection connection) {
+        ReplicationDialect known = replica.dialect();
+        return known != null ? Mono.just(known) : ReplicationDialect.detect(connection).doOnNext(replica::dialect);
+    }
+
+    private Mono<Void> recordWrite(Connection connection, RoutingSession session) {
+        if (this.settings.readYourWrites == ReadYourWrites.TIME_WINDOW) {
+            return Mono.fromRunnable(() -> session.recordWrite(null, this.settings.scheduler.now(
+                    TimeUnit.MILLISECONDS)));
+        }
+        ReplicationDialect known = this.primaryDialect;
+        Mono<ReplicationDialect> dialect = known != null ? Mono.just(known)
+                : ReplicationDialect.detect(connection).doOnNext(detected -> this.primaryDialect = detected);
+        return dialect.flatMap(d -> d.lastWritePosition(connection))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .onErrorResume(error -> {
+                    logger.debug("Reading the write position failed; falling back to a time window: {}",
+                            describe(error));
+                    return Mono.just(Optional.empty());
+                })
+                .doOnNext(position -> session.recordWrite(position.orElse(null),
+                        this.settings.scheduler.now(TimeUnit.MILLISECONDS)))
+                .then();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     /**
      * @return the primary's metadata
@@ -169,17 +419,21 @@ public final class RoutingConnectionFactory
     }
 
     /**
-     * @return the replicas in the order they were configured; unmodifiable
+     * @return the replicas in the order they were configured, with their current state; unmodifiable
      */
     public List<Replica> replicas() {
         return this.replicas;
     }
 
+    private void startMonitors() {
+        this.monitors.forEach(ReplicationMonitor::start);
+    }
+
     /**
-     * Close the connection pools that this router built from URLs or options. Factories passed in as
-     * {@link ConnectionFactory} objects belong to the caller and stay open. Connections already handed out can
-     * still be closed normally. Further {@code create()} calls emit an {@link IllegalStateException}. Safe to
-     * call more than once: only the first subscription closes anything.
+     * Stop the replication monitors and close the connection pools that this router built from URLs or options.
+     * Factories passed in as {@link ConnectionFactory} objects belong to the caller and stay open. Connections
+     * already handed out can still be closed normally. Further {@code create()} calls emit an
+     * {@link IllegalStateException}. Safe to call more than once: only the first subscription closes anything.
      *
      * @return a {@code Mono} that completes when the pools are closed
      */
@@ -190,6 +444,7 @@ public final class RoutingConnectionFactory
                 return Mono.empty();
             }
             logger.debug("Closing {} pool(s) owned by {}", this.owned.size(), this);
+            this.monitors.forEach(ReplicationMonitor::dispose);
             return Flux.fromIterable(this.owned).concatMapDelayError(Closeable::close).then();
         });
     }
@@ -211,7 +466,16 @@ public final class RoutingConnectionFactory
     public String toString() {
         return "RoutingConnectionFactory[replicas="
                 + this.replicas.stream().map(Replica::name).collect(Collectors.joining(", ", "[", "]"))
-                + ", replicaSelection=" + this.selector + ", fallbackToPrimary=" + this.fallbackToPrimary + "]";
+                + ", replicaSelection=" + this.selector + ", fallbackToPrimary=" + this.fallbackToPrimary
+                + ", readYourWrites=" + this.settings.readYourWrites + "]";
+    }
+
+    /**
+     * The settings of health, failover and read-your-writes, as the builder collected them.
+     */
+    private record Settings(boolean monitoring, Duration monitorInterval, Duration monitorTimeout, HealthPolicy health,
+            ReadYourWrites readYourWrites, Duration readYourWritesTimeout, Duration readYourWritesWindow,
+            @Nullable ReplicationDialect dialect, Scheduler scheduler) {
     }
 
     /**
@@ -231,6 +495,28 @@ public final class RoutingConnectionFactory
         private ReplicaSelector replicaSelection = ReplicaSelector.roundRobin();
 
         private boolean fallbackToPrimary = true;
+
+        private boolean monitoring = true;
+
+        private Duration monitorInterval = Duration.ofSeconds(1);
+
+        private Duration monitorTimeout = Duration.ofSeconds(2);
+
+        private Duration maxLag = Duration.ofSeconds(5);
+
+        private Duration failoverBackoff = Duration.ofSeconds(1);
+
+        private Duration maxFailoverBackoff = Duration.ofSeconds(30);
+
+        private ReadYourWrites readYourWrites = ReadYourWrites.GTID;
+
+        private Duration readYourWritesTimeout = Duration.ofSeconds(1);
+
+        private Duration readYourWritesWindow = Duration.ofSeconds(2);
+
+        private @Nullable ReplicationDialect dialect;
+
+        private @Nullable Scheduler scheduler;
 
         private Builder() {
         }
@@ -398,6 +684,146 @@ public final class RoutingConnectionFactory
         }
 
         /**
+         * Whether to watch each replica's health and lag in the background, on a connection of its own. Defaults
+         * to {@code true}. Without monitoring, a replica is still taken out of rotation when it fails to hand out a
+         * connection, and put back after its backoff.
+         * <p>
+         * The replicas' user needs the right to read the replication status: {@code SLAVE MONITOR} on MariaDB
+         * 10.5+, {@code REPLICATION CLIENT} on MySQL.
+         *
+         * @param monitoring whether to monitor
+         * @return this builder
+         */
+        public Builder monitoring(boolean monitoring) {
+            this.monitoring = monitoring;
+            return this;
+        }
+
+        /**
+         * How often each replica is probed. Defaults to {@code 1s}.
+         *
+         * @param monitorInterval a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code monitorInterval} is {@code null} or not positive
+         */
+        public Builder monitorInterval(Duration monitorInterval) {
+            this.monitorInterval = requirePositive(monitorInterval, "monitorInterval");
+            return this;
+        }
+
+        /**
+         * How long one probe (connect and query) may take before the replica counts as unreachable. Defaults to
+         * {@code 2s}.
+         *
+         * @param monitorTimeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code monitorTimeout} is {@code null} or not positive
+         */
+        public Builder monitorTimeout(Duration monitorTimeout) {
+            this.monitorTimeout = requirePositive(monitorTimeout, "monitorTimeout");
+            return this;
+        }
+
+        /**
+         * How far a replica may be behind the primary and still receive reads. Defaults to {@code 5s}.
+         *
+         * @param maxLag a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxLag} is {@code null} or not positive
+         */
+        public Builder maxLag(Duration maxLag) {
+            this.maxLag = requirePositive(maxLag, "maxLag");
+            return this;
+        }
+
+        /**
+         * How long a replica that failed rests before it is tried again, doubled at each further failure up to
+         * {@link #maxFailoverBackoff(Duration)}. Defaults to {@code 1s}.
+         *
+         * @param failoverBackoff a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code failoverBackoff} is {@code null} or not positive
+         */
+        public Builder failoverBackoff(Duration failoverBackoff) {
+            this.failoverBackoff = requirePositive(failoverBackoff, "failoverBackoff");
+            return this;
+        }
+
+        /**
+         * The longest rest of a failed replica. Defaults to {@code 30s}.
+         *
+         * @param maxFailoverBackoff a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxFailoverBackoff} is {@code null} or not positive
+         */
+        public Builder maxFailoverBackoff(Duration maxFailoverBackoff) {
+            this.maxFailoverBackoff = requirePositive(maxFailoverBackoff, "maxFailoverBackoff");
+            return this;
+        }
+
+        /**
+         * How a {@link RoutingSession}'s replica reads see its own writes. Defaults to {@link ReadYourWrites#GTID}.
+         *
+         * @param readYourWrites the strategy
+         * @return this builder
+         * @throws IllegalArgumentException if {@code readYourWrites} is {@code null}
+         */
+        public Builder readYourWrites(ReadYourWrites readYourWrites) {
+            this.readYourWrites = requireNonNull(readYourWrites, "readYourWrites");
+            return this;
+        }
+
+        /**
+         * How long a read after a write may wait for a replica to apply the write before it goes to the primary
+         * instead ({@link ReadYourWrites#GTID}). Defaults to {@code 1s}.
+         *
+         * @param readYourWritesTimeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code readYourWritesTimeout} is {@code null} or not positive
+         */
+        public Builder readYourWritesTimeout(Duration readYourWritesTimeout) {
+            this.readYourWritesTimeout = requirePositive(readYourWritesTimeout, "readYourWritesTimeout");
+            return this;
+        }
+
+        /**
+         * How long after a write a session reads from the primary ({@link ReadYourWrites#TIME_WINDOW}, and GTID
+         * servers that report no position). Defaults to {@code 2s}.
+         *
+         * @param readYourWritesWindow a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code readYourWritesWindow} is {@code null} or not positive
+         */
+        public Builder readYourWritesWindow(Duration readYourWritesWindow) {
+            this.readYourWritesWindow = requirePositive(readYourWritesWindow, "readYourWritesWindow");
+            return this;
+        }
+
+        /**
+         * The SQL dialect of every target. Defaults to asking each server ({@link ReplicationDialect#detect}).
+         *
+         * @param dialect the dialect
+         * @return this builder
+         * @throws IllegalArgumentException if {@code dialect} is {@code null}
+         */
+        public Builder dialect(ReplicationDialect dialect) {
+            this.dialect = requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * The scheduler of the monitors' timers and of backoffs. Defaults to {@link Schedulers#parallel()}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         * @throws IllegalArgumentException if {@code scheduler} is {@code null}
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
          * Build the router, and the pools of the targets given as URLs or options.
          *
          * @return a new router
@@ -425,9 +851,18 @@ public final class RoutingConnectionFactory
                     logger.warn("No replica is configured and fallbackToPrimary=false: every replica-routed "
                             + "create() will fail");
                 }
+                if (this.maxFailoverBackoff.compareTo(this.failoverBackoff) < 0) {
+                    throw new IllegalArgumentException("maxFailoverBackoff (" + this.maxFailoverBackoff
+                            + ") must not be shorter than failoverBackoff (" + this.failoverBackoff + ")");
+                }
+                Settings settings = new Settings(this.monitoring, this.monitorInterval, this.monitorTimeout,
+                        new HealthPolicy(this.maxLag, this.failoverBackoff, this.maxFailoverBackoff),
+                        this.readYourWrites, this.readYourWritesTimeout, this.readYourWritesWindow, this.dialect,
+                        this.scheduler != null ? this.scheduler : Schedulers.parallel());
                 RoutingConnectionFactory router = new RoutingConnectionFactory(primaryFactory,
                         Collections.unmodifiableList(replicaList), this.replicaSelection, this.fallbackToPrimary,
-                        Collections.unmodifiableList(owned));
+                        settings, Collections.unmodifiableList(owned));
+                router.startMonitors();
                 logger.debug("Built {}", router);
                 return router;
             }
@@ -469,6 +904,13 @@ public final class RoutingConnectionFactory
                 throw new IllegalArgumentException("Malformed R2DBC URL for '" + target + "': "
                         + Masking.url(url) + "; expected r2dbc:driver://user@host:port/database");
             }
+        }
+
+        private static Duration requirePositive(@Nullable Duration duration, String what) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + duration);
+            }
+            return duration;
         }
 
         private static String requireName(String name) {

@@ -1,18 +1,84 @@
 package io.github.r2dbcrouting;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mutable state shared by every {@code create()} under one sticky scope: the replica the scope's reads stick to.
+ * What one scope of work (a request, a pipeline) shares across its connections: the replica its reads stick to
+ * (monotonic reads) and its last write (read-your-writes). Thread-safe.
+ * <p>
+ * {@link Routing#withStickyReplica()} opens a new session for each subscription. Integrations that carry a
+ * session across requests create one with {@link #resume(String, Instant)} and bind it with
+ * {@link Routing#withSession(RoutingSession)}.
  */
-final class RoutingSession {
+public final class RoutingSession {
 
     private static final AtomicReferenceFieldUpdater<RoutingSession, Replica> REPLICA =
             AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, Replica.class, "replica");
 
     private volatile @Nullable Replica replica;
+
+    private volatile @Nullable String writePosition;
+
+    private volatile long writeEpochMillis = Long.MIN_VALUE;
+
+    private volatile @Nullable String confirmedPosition;
+
+    /**
+     * Start a session with no replica chosen and no write.
+     */
+    public RoutingSession() {
+    }
+
+    /**
+     * Start a session that remembers a write made earlier, for example in a previous request of the same client.
+     *
+     * @param position the write's replication position, or {@code null} when only its time is known
+     * @param time when the write committed
+     * @return a new session
+     * @throws IllegalArgumentException if {@code time} is {@code null}
+     */
+    public static RoutingSession resume(@Nullable String position, Instant time) {
+        if (time == null) {
+            throw new IllegalArgumentException("time must not be null");
+        }
+        RoutingSession session = new RoutingSession();
+        session.writePosition = position;
+        session.writeEpochMillis = time.toEpochMilli();
+        return session;
+    }
+
+    /**
+     * @return the replication position of the session's last write, or {@code null} if unknown or none
+     */
+    public @Nullable String lastWritePosition() {
+        return this.writePosition;
+    }
+
+    /**
+     * @return when the session's last write committed, or {@code null} if it made none
+     */
+    public @Nullable Instant lastWriteTime() {
+        long millis = this.writeEpochMillis;
+        return millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
+    }
+
+    boolean hasWrite() {
+        return this.writeEpochMillis != Long.MIN_VALUE;
+    }
+
+    long writeEpochMillis() {
+        return this.writeEpochMillis;
+    }
+
+    void recordWrite(@Nullable String position, long epochMillis) {
+        if (position != null) {
+            this.writePosition = position;
+        }
+        this.writeEpochMillis = epochMillis;
+    }
 
     @Nullable
     Replica replica() {
@@ -20,21 +86,31 @@ final class RoutingSession {
     }
 
     /**
-     * Stick to {@code candidate} unless another subscriber of this scope stuck to a replica first.
+     * Stick to {@code candidate} if the session still sticks to {@code expected}; otherwise keep the replica
+     * another subscriber of this session chose first.
      *
-     * @return the replica this scope sticks to from now on
+     * @return the replica this session sticks to from now on
      */
-    Replica stick(Replica candidate, @Nullable Replica previous) {
-        if (REPLICA.compareAndSet(this, previous, candidate)) {
+    Replica stick(Replica candidate, @Nullable Replica expected) {
+        if (REPLICA.compareAndSet(this, expected, candidate)) {
             return candidate;
         }
         Replica winner = this.replica;
         return winner != null ? winner : candidate;
     }
 
+    boolean confirmed(String position) {
+        return position.equals(this.confirmedPosition);
+    }
+
+    void confirm(String position) {
+        this.confirmedPosition = position;
+    }
+
     @Override
     public String toString() {
         Replica current = this.replica;
-        return "RoutingSession[replica=" + (current == null ? "none" : current.name()) + "]";
+        return "RoutingSession[replica=" + (current == null ? "none" : current.name()) + ", lastWrite="
+                + (hasWrite() ? lastWriteTime() : "none") + "]";
     }
 }

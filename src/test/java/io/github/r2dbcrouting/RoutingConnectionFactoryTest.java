@@ -26,7 +26,7 @@ final class RoutingConnectionFactoryTest {
 
     private final StubConnectionFactory replica2 = new StubConnectionFactory("replica-2");
 
-    private final RoutingConnectionFactory router = RoutingConnectionFactory.builder()
+    private final RoutingConnectionFactory router = RoutingConnectionFactory.builder().monitoring(false)
             .primary(this.primary)
             .replica("replica-1", this.replica1)
             .replica("replica-2", this.replica2)
@@ -142,7 +142,10 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void replicaRouteFallsBackToPrimaryWithoutReplicas() {
-        RoutingConnectionFactory primaryOnly = RoutingConnectionFactory.builder().primary(this.primary).build();
+        RoutingConnectionFactory primaryOnly = RoutingConnectionFactory.builder()
+                .monitoring(false)
+                .primary(this.primary)
+                .build();
         targetOf(primaryOnly.create())
                 .contextWrite(withReplica())
                 .as(StepVerifier::create)
@@ -152,7 +155,7 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void replicaRouteFailsWithoutReplicasWhenFallbackIsDisabled() {
-        RoutingConnectionFactory strict = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory strict = RoutingConnectionFactory.builder().monitoring(false)
                 .primary(this.primary)
                 .fallbackToPrimary(false)
                 .build();
@@ -181,7 +184,10 @@ final class RoutingConnectionFactoryTest {
     @Test
     void closeLeavesCallersFactoriesOpenAndRefusesNewConnections() {
         ConnectionPool callersPool = new ConnectionPool(ConnectionPoolConfiguration.builder(this.primary).build());
-        RoutingConnectionFactory pooled = RoutingConnectionFactory.builder().primary(callersPool).build();
+        RoutingConnectionFactory pooled = RoutingConnectionFactory.builder()
+                .monitoring(false)
+                .primary(callersPool)
+                .build();
 
         pooled.close().as(StepVerifier::create).verifyComplete();
         pooled.close().as(StepVerifier::create).verifyComplete();
@@ -198,7 +204,7 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void closeClosesOwnedPoolsAndLetsHandedOutConnectionsBeReleased() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
                 .primary("r2dbc:pool:mysql://app@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app@127.0.0.1:2/app")
                 .build();
@@ -213,7 +219,7 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void builtPoolsTakeTheCommonThenTheTargetsSettings() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
                 .primary("r2dbc:mysql://app@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app@127.0.0.1:2/app")
                 .pool(pool -> pool.maxSize(7))
@@ -232,7 +238,7 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void toStringAndErrorsNeverShowPasswords() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
                 .primary("r2dbc:mysql://app:s3cret@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app:s3cret@127.0.0.1:2/app")
                 .build();
@@ -272,17 +278,17 @@ final class RoutingConnectionFactoryTest {
     @Test
     void builderRejectsDuplicateTargets() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder()
+                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
                         .replica("replica-1", this.replica1)
                         .replica("replica-1", this.replica2))
                 .withMessageContaining("Duplicate replica name 'replica-1'");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder()
+                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
                         .replica("replica-1", this.replica1)
                         .replica("replica-2", this.replica1))
                 .withMessageContaining("same ConnectionFactory as replica 'replica-1'");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder()
+                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
                         .primary(this.primary)
                         .replica("replica-1", this.primary)
                         .build())
@@ -294,7 +300,7 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void builderRejectsNonPositiveWeightsAndUnknownNames() {
-        RoutingConnectionFactory.Builder builder = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory.Builder builder = RoutingConnectionFactory.builder().monitoring(false)
                 .replica("replica-1", this.replica1);
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> builder.weight("replica-1", 0))

@@ -22,19 +22,39 @@ final class StubConnectionFactory implements ConnectionFactory {
 
     final AtomicInteger created = new AtomicInteger();
 
+    final AtomicInteger attempts = new AtomicInteger();
+
     final AtomicInteger open = new AtomicInteger();
+
+    final java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private volatile @org.jspecify.annotations.Nullable RuntimeException failure;
+
+    /**
+     * Make every following {@code create()} fail with {@code failure}, or succeed again with {@code null}.
+     */
+    void failWith(@org.jspecify.annotations.Nullable RuntimeException failure) {
+        this.failure = failure;
+    }
 
     StubConnectionFactory(String name) {
         this.name = name;
     }
 
     static String targetOf(Connection connection) {
-        return ((StubConnection) connection).factory.name;
+        Connection unwrapped = connection instanceof io.r2dbc.spi.Wrapped<?> wrapped
+                ? (Connection) wrapped.unwrap() : connection;
+        return ((StubConnection) unwrapped).factory.name;
     }
 
     @Override
     public Mono<Connection> create() {
         return Mono.fromSupplier(() -> {
+            this.attempts.incrementAndGet();
+            RuntimeException error = this.failure;
+            if (error != null) {
+                throw error;
+            }
             this.created.incrementAndGet();
             this.open.incrementAndGet();
             return new StubConnection(this);
@@ -49,6 +69,39 @@ final class StubConnectionFactory implements ConnectionFactory {
     @Override
     public String toString() {
         return "StubConnectionFactory[" + this.name + "]";
+    }
+
+    static final class StubStatement implements Statement {
+
+        @Override
+        public Statement add() {
+            return this;
+        }
+
+        @Override
+        public Statement bind(int index, Object value) {
+            return this;
+        }
+
+        @Override
+        public Statement bind(String name, Object value) {
+            return this;
+        }
+
+        @Override
+        public Statement bindNull(int index, Class<?> type) {
+            return this;
+        }
+
+        @Override
+        public Statement bindNull(String name, Class<?> type) {
+            return this;
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<io.r2dbc.spi.Result> execute() {
+            return reactor.core.publisher.Flux.empty();
+        }
     }
 
     static final class StubConnection implements Connection {
@@ -118,7 +171,8 @@ final class StubConnectionFactory implements ConnectionFactory {
 
         @Override
         public Statement createStatement(String sql) {
-            throw new UnsupportedOperationException();
+            this.factory.statements.add(sql);
+            return new StubStatement();
         }
 
         @Override

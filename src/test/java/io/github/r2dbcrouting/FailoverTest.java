@@ -1,0 +1,141 @@
+package io.github.r2dbcrouting;
+
+import java.time.Duration;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static io.github.r2dbcrouting.Routing.withReplica;
+import static io.github.r2dbcrouting.Routing.withStickyReplica;
+import static org.assertj.core.api.Assertions.assertThat;
+
+final class FailoverTest {
+
+    private static final R2dbcNonTransientResourceException REFUSED =
+            new R2dbcNonTransientResourceException("Connection refused: /127.0.0.1:3307");
+
+    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+    private final StubConnectionFactory primary = new StubConnectionFactory("primary");
+
+    private final StubConnectionFactory replica1 = new StubConnectionFactory("replica-1");
+
+    private final StubConnectionFactory replica2 = new StubConnectionFactory("replica-2");
+
+    private RoutingConnectionFactory.Builder builder() {
+        return RoutingConnectionFactory.builder()
+                .primary(this.primary)
+                .replica("replica-1", this.replica1)
+                .replica("replica-2", this.replica2)
+                .monitoring(false)
+                .scheduler(this.time);
+    }
+
+    private static Mono<String> targetOf(Mono<? extends Connection> connection) {
+        return Mono.usingWhen(connection, c -> Mono.just(StubConnectionFactory.targetOf(c)), Connection::close);
+    }
+
+    @Test
+    void failedReplicaIsSkippedWithinTheSameCreate() {
+        RoutingConnectionFactory router = builder().build();
+        this.replica1.failWith(REFUSED);
+
+        Flux.range(0, 6)
+                .concatMap(i -> targetOf(router.create()))
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .expectNext("replica-2", "replica-2", "replica-2", "replica-2", "replica-2", "replica-2")
+                .verifyComplete();
+
+        assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.DOWN);
+        assertThat(router.replicas().get(0).reason())
+                .isEqualTo("connection failed: Connection refused: /127.0.0.1:3307");
+        assertThat(this.replica1.attempts).hasValue(1);
+    }
+
+    @Test
+    void whenEveryReplicaFailsTheReadGoesToPrimary() {
+        RoutingConnectionFactory router = builder().build();
+        this.replica1.failWith(REFUSED);
+        this.replica2.failWith(REFUSED);
+
+        targetOf(router.create())
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .expectNext("primary")
+                .verifyComplete();
+    }
+
+    @Test
+    void whenEveryReplicaFailsWithoutFallbackTheErrorSaysWhy() {
+        RoutingConnectionFactory router = builder().fallbackToPrimary(false).build();
+        this.replica1.failWith(REFUSED);
+        this.replica2.failWith(REFUSED);
+
+        targetOf(router.create())
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .verifyErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(NoReplicaAvailableException.class)
+                        .hasMessageContaining("replica-1: DOWN, connection failed: Connection refused")
+                        .hasMessageContaining("replica-2: DOWN, connection failed: Connection refused"));
+    }
+
+    @Test
+    void primaryFailureIsNotHidden() {
+        RoutingConnectionFactory router = builder().build();
+        this.primary.failWith(REFUSED);
+
+        targetOf(router.create())
+                .as(StepVerifier::create)
+                .verifyErrorMessage("Connection refused: /127.0.0.1:3307");
+        assertThat(router.replicas()).extracting(Replica::state).containsOnly(ReplicaState.UP);
+    }
+
+    @Test
+    void stickyScopeMovesToTheNextReplicaWhenItsReplicaFails() {
+        RoutingConnectionFactory router = builder().build();
+        Flux.range(0, 4)
+                .concatMap(i -> {
+                    if (i == 2) {
+                        this.replica1.failWith(REFUSED);
+                    }
+                    return targetOf(router.create());
+                })
+                .contextWrite(withReplica())
+                .contextWrite(withStickyReplica())
+                .as(StepVerifier::create)
+                .expectNext("replica-1", "replica-1", "replica-2", "replica-2")
+                .verifyComplete();
+    }
+
+    @Test
+    void failedReplicaReturnsAfterItsBackoffWhenNothingMonitorsIt() {
+        RoutingConnectionFactory router = builder().failoverBackoff(Duration.ofSeconds(3)).build();
+        this.replica1.failWith(REFUSED);
+        targetOf(router.create()).contextWrite(withReplica()).as(StepVerifier::create)
+                .expectNext("replica-2")
+                .verifyComplete();
+        this.replica1.failWith(null);
+
+        this.time.advanceTimeBy(Duration.ofMillis(2999));
+        assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.DOWN);
+        this.time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.UP);
+    }
+
+    @Test
+    void backoffDoublesUpToItsMaximum() {
+        HealthPolicy policy = new HealthPolicy(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        assertThat(policy.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(policy.backoff(4)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(policy.backoff(5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(500)).isEqualTo(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.r2dbcrouting.it;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+import io.github.r2dbcrouting.Replica;
+import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.testbed.MariaDbCluster;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Builds routers over the real test bed and asks the servers where statements ran.
+ */
+final class Routers {
+
+    private Routers() {
+    }
+
+    static RoutingConnectionFactory router(MariaDbCluster cluster,
+            UnaryOperator<RoutingConnectionFactory.Builder> settings) {
+        return settings.apply(RoutingConnectionFactory.builder()
+                        .primary(cluster.primary().options())
+                        .replica("replica-1", cluster.replica(1).options())
+                        .replica("replica-2", cluster.replica(2).options())
+                        .pool(pool -> pool.initialSize(0).maxSize(10).maxAcquireTime(Duration.ofSeconds(5))))
+                .build();
+    }
+
+    /**
+     * @return the {@code @@server_id} of the server a connection of {@code factory} talks to, in the caller's
+     * Context
+     */
+    static Mono<Integer> serverId(ConnectionFactory factory) {
+        return Mono.usingWhen(factory.create(), Routers::serverId, Connection::close);
+    }
+
+    static Mono<Integer> serverId(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT @@server_id").execute())
+                .concatMap(result -> result.map(row -> Integer.parseInt(String.valueOf(row.get(0)))))
+                .single();
+    }
+
+    static int acquired(ConnectionFactory factory) {
+        return ((ConnectionPool) factory).getMetrics().orElseThrow().acquiredSize();
+    }
+
+    static boolean everyPoolIdle(RoutingConnectionFactory router) {
+        return acquired(router.primary()) == 0
+                && router.replicas().stream().map(Replica::connectionFactory).allMatch(pool -> acquired(pool) == 0);
+    }
+
+    /**
+     * Wait until {@code condition} holds, checking every 20ms, for at most {@code limit}.
+     *
+     * @throws AssertionError with {@code what} if it does not hold in time
+     */
+    static void await(String what, Duration limit, BooleanSupplier condition) {
+        Boolean held = Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+                .map(tick -> condition.getAsBoolean())
+                .filter(Boolean::booleanValue)
+                .next()
+                .timeout(limit, Mono.just(false))
+                .block();
+        if (!Boolean.TRUE.equals(held)) {
+            throw new AssertionError("Timed out after " + limit + " waiting until " + what);
+        }
+    }
+}
