@@ -62,6 +62,8 @@ public final class RoutingConnectionFactory
 
     private static final Logger logger = Loggers.getLogger(RoutingConnectionFactory.class);
 
+    private static final Function<Throwable, Throwable> PRIMARY_UNAVAILABLE = PrimaryUnavailableException::of;
+
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
 
@@ -147,7 +149,7 @@ public final class RoutingConnectionFactory
         }
         ContextRoute route = Routing.read(context);
         if (route == null) {
-            return Mono.from(this.primary.create());
+            return Mono.from(this.primary.create()).onErrorMap(PRIMARY_UNAVAILABLE);
         }
         if (route.route == Route.PRIMARY) {
             return primaryFor(route.session);
@@ -180,11 +182,11 @@ public final class RoutingConnectionFactory
     }
 
     private Mono<? extends Connection> primaryFor(@Nullable RoutingSession session) {
+        Mono<? extends Connection> connection = Mono.from(this.primary.create()).onErrorMap(PRIMARY_UNAVAILABLE);
         if (session == null || this.settings.readYourWrites == ReadYourWrites.NONE) {
-            return Mono.from(this.primary.create());
+            return connection;
         }
-        return Mono.from(this.primary.create())
-                .map(connection -> new WriteRecordingConnection(connection, session, this.recorder));
+        return connection.map(delegate -> new WriteRecordingConnection(delegate, session, this.recorder));
     }
 
     private Mono<? extends Connection> noReplica(@Nullable RoutingSession session) {

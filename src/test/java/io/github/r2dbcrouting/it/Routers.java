@@ -16,12 +16,12 @@ import reactor.core.publisher.Mono;
 /**
  * Builds routers over the real test bed and asks the servers where statements ran.
  */
-final class Routers {
+public final class Routers {
 
     private Routers() {
     }
 
-    static RoutingConnectionFactory router(MariaDbCluster cluster,
+    public static RoutingConnectionFactory router(MariaDbCluster cluster,
             UnaryOperator<RoutingConnectionFactory.Builder> settings) {
         return settings.apply(RoutingConnectionFactory.builder()
                         .primary(cluster.primary().options())
@@ -35,21 +35,21 @@ final class Routers {
      * @return the {@code @@server_id} of the server a connection of {@code factory} talks to, in the caller's
      * Context
      */
-    static Mono<Integer> serverId(ConnectionFactory factory) {
+    public static Mono<Integer> serverId(ConnectionFactory factory) {
         return Mono.usingWhen(factory.create(), Routers::serverId, Connection::close);
     }
 
-    static Mono<Integer> serverId(Connection connection) {
+    public static Mono<Integer> serverId(Connection connection) {
         return Flux.from(connection.createStatement("SELECT @@server_id").execute())
                 .concatMap(result -> result.map(row -> Integer.parseInt(String.valueOf(row.get(0)))))
                 .single();
     }
 
-    static int acquired(ConnectionFactory factory) {
+    public static int acquired(ConnectionFactory factory) {
         return ((ConnectionPool) factory).getMetrics().orElseThrow().acquiredSize();
     }
 
-    static boolean everyPoolIdle(RoutingConnectionFactory router) {
+    public static boolean everyPoolIdle(RoutingConnectionFactory router) {
         return acquired(router.primary()) == 0
                 && router.replicas().stream().map(Replica::connectionFactory).allMatch(pool -> acquired(pool) == 0);
     }
@@ -59,7 +59,7 @@ final class Routers {
      *
      * @throws AssertionError with {@code what} if it does not hold in time
      */
-    static void await(String what, Duration limit, BooleanSupplier condition) {
+    public static void await(String what, Duration limit, BooleanSupplier condition) {
         Boolean held = Flux.interval(Duration.ZERO, Duration.ofMillis(20))
                 .map(tick -> condition.getAsBoolean())
                 .filter(Boolean::booleanValue)
