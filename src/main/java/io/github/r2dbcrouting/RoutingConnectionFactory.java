@@ -62,7 +62,8 @@ public final class RoutingConnectionFactory
 
     private static final Logger logger = Loggers.getLogger(RoutingConnectionFactory.class);
 
-    private static final Function<Throwable, Throwable> PRIMARY_UNAVAILABLE = PrimaryUnavailableException::of;
+    private static final Function<Throwable, Mono<Connection>> PRIMARY_UNAVAILABLE =
+            error -> Mono.error(PrimaryUnavailableException.of(error));
 
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
@@ -149,7 +150,7 @@ public final class RoutingConnectionFactory
         }
         ContextRoute route = Routing.read(context);
         if (route == null) {
-            return Mono.from(this.primary.create()).onErrorMap(PRIMARY_UNAVAILABLE);
+            return Mono.<Connection>from(this.primary.create()).onErrorResume(PRIMARY_UNAVAILABLE);
         }
         if (route.route == Route.PRIMARY) {
             return primaryFor(route.session);
@@ -182,7 +183,7 @@ public final class RoutingConnectionFactory
     }
 
     private Mono<? extends Connection> primaryFor(@Nullable RoutingSession session) {
-        Mono<? extends Connection> connection = Mono.from(this.primary.create()).onErrorMap(PRIMARY_UNAVAILABLE);
+        Mono<Connection> connection = Mono.<Connection>from(this.primary.create()).onErrorResume(PRIMARY_UNAVAILABLE);
         if (session == null || this.settings.readYourWrites == ReadYourWrites.NONE) {
             return connection;
         }
