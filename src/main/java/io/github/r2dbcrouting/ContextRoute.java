@@ -3,8 +3,8 @@ package io.github.r2dbcrouting;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The value stored in the Reactor Context under {@link Routing#CONTEXT_KEY}: a route and, inside a sticky scope,
- * the scope's shared session. Immutable.
+ * The value stored in the Reactor Context under {@link Routing#CONTEXT_KEY}: a route (absent when only a session
+ * was opened) and, inside a sticky scope, the scope's shared session. Immutable.
  */
 final class ContextRoute {
 
@@ -12,17 +12,17 @@ final class ContextRoute {
 
     static final ContextRoute REPLICA = new ContextRoute(Route.REPLICA, null);
 
-    final Route route;
+    final @Nullable Route route;
 
     final @Nullable RoutingSession session;
 
-    private ContextRoute(Route route, @Nullable RoutingSession session) {
+    private ContextRoute(@Nullable Route route, @Nullable RoutingSession session) {
         this.route = route;
         this.session = session;
     }
 
-    static ContextRoute of(Route route, @Nullable RoutingSession session) {
-        if (session == null) {
+    static ContextRoute of(@Nullable Route route, @Nullable RoutingSession session) {
+        if (session == null && route != null) {
             return route == Route.PRIMARY ? PRIMARY : REPLICA;
         }
         return new ContextRoute(route, session);

@@ -145,8 +145,21 @@ public final class Routing {
      * @return the route; {@link Route#PRIMARY} when no operator set one
      */
     public static Route currentRoute(ContextView context) {
+        Route route = explicitRoute(context);
+        return route == null ? Route.PRIMARY : route;
+    }
+
+    /**
+     * Read the route an operator set in this Context, if any: unlike {@link #currentRoute(ContextView)}, this tells
+     * "no route" (where a default applies) apart from an explicit {@link Route#PRIMARY}. A sticky scope or session
+     * alone sets no route.
+     *
+     * @param context the Context of the subscriber that calls {@code create()}
+     * @return the route set by the innermost operator, or {@code null} if none set one
+     */
+    public static @Nullable Route explicitRoute(ContextView context) {
         ContextRoute current = read(context);
-        return current == null ? Route.PRIMARY : current.route;
+        return current == null ? null : current.route;
     }
 
     /**
@@ -175,7 +188,6 @@ public final class Routing {
 
     private static Context withSession(Context context, RoutingSession session) {
         ContextRoute current = read(context);
-        Route route = current == null ? Route.PRIMARY : current.route;
-        return context.put(CONTEXT_KEY, ContextRoute.of(route, session));
+        return context.put(CONTEXT_KEY, ContextRoute.of(current == null ? null : current.route, session));
     }
 }

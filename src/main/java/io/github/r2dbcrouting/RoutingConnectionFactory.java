@@ -152,7 +152,7 @@ public final class RoutingConnectionFactory
         if (route == null) {
             return Mono.<Connection>from(this.primary.create()).onErrorResume(PRIMARY_UNAVAILABLE);
         }
-        if (route.route == Route.PRIMARY) {
+        if (route.route != Route.REPLICA) {
             return primaryFor(route.session);
         }
         RoutingSession session = route.session;

@@ -161,6 +161,13 @@ public final class SessionTokens {
         }
     }
 
+    /**
+     * @return how long a token is honoured after its write
+     */
+    public Duration maxAge() {
+        return this.maxAge;
+    }
+
     @Override
     public String toString() {
         return "SessionTokens[maxAge=" + this.maxAge + "]";

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -24,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crashes of real servers: a replica killed under read load costs no read, and comes back; a dead primary fails
- * writes fast with a clear error while replica reads go on.
+ * writes fast with a clear error while replica reads go on. These tests kill servers, so they run on a cluster of
+ * their own: the pools of the other tests never see a crash.
  */
-@ExtendWith(MariaDbCluster.class)
 final class FailoverIT {
 
     private static final Duration INTERVAL = Duration.ofMillis(500);
@@ -38,8 +37,8 @@ final class FailoverIT {
     private static RoutingConnectionFactory router;
 
     @BeforeAll
-    static void start(MariaDbCluster testBed) {
-        cluster = testBed;
+    static void start() {
+        cluster = MariaDbCluster.start();
         // Validating on acquire finds pooled connections to a killed server before a statement is sent on them.
         router = Routers.router(cluster, builder -> builder
                 .monitorInterval(INTERVAL)
@@ -56,6 +55,7 @@ final class FailoverIT {
     @AfterAll
     static void stop() {
         router.close().block();
+        cluster.stop();
     }
 
     @AfterEach

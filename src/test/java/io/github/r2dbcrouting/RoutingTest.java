@@ -44,6 +44,17 @@ final class RoutingTest {
     }
 
     @Test
+    void stickyScopeAloneSetsNoRoute() {
+        Mono.deferContextual(context -> Mono.just(String.valueOf(Routing.explicitRoute(context)) + " "
+                        + Routing.currentRoute(context)))
+                .contextWrite(Routing.withStickyReplica())
+                .as(StepVerifier::create)
+                .expectNext("null PRIMARY")
+                .verifyComplete();
+        assertThat(Routing.explicitRoute(Context.empty())).isNull();
+    }
+
+    @Test
     void routeMustNotBeNull() {
         assertThatIllegalArgumentException().isThrownBy(() -> Routing.withRoute(null));
     }
