@@ -136,6 +136,10 @@ public final class Replica {
      * @return the previous state, if the state changed; otherwise {@code null}
      */
     synchronized @Nullable ReplicaState fail(String why, HealthPolicy policy, long nowNanos) {
+        if (this.state != ReplicaState.DOWN && nowNanos - this.restUntilNanos > policy.maxBackoff.toNanos()) {
+            // The last failure is long past: this one starts a new series.
+            this.failures = 0;
+        }
         this.failures++;
         this.restUntilNanos = nowNanos + policy.backoff(this.failures).toNanos();
         return change(ReplicaState.DOWN, why);
@@ -146,6 +150,13 @@ public final class Replica {
      */
     synchronized boolean restOver(long nowNanos) {
         return this.state == ReplicaState.DOWN && nowNanos - this.restUntilNanos >= 0;
+    }
+
+    /**
+     * @return how long until the rest of a DOWN replica is over; zero if it is over or the replica is not DOWN
+     */
+    synchronized long restNanos(long nowNanos) {
+        return this.state == ReplicaState.DOWN ? Math.max(0, this.restUntilNanos - nowNanos) : 0;
     }
 
     /**

@@ -236,13 +236,28 @@ public final class RoutingConnectionFactory
             stateChanged(replica, previous);
         }
         if (!this.settings.monitoring) {
-            this.settings.scheduler.schedule(() -> {
-                ReplicaState before = replica.reinstate(nanos());
-                if (before != null) {
-                    stateChanged(replica, before);
-                }
-            }, this.settings.health.backoff(1).toMillis(), TimeUnit.MILLISECONDS);
+            reinstateAfterRest(replica);
         }
+    }
+
+    /**
+     * Without a monitor, put a failed replica back into rotation when its rest is over.
+     */
+    private void reinstateAfterRest(Replica replica) {
+        long rest = replica.restNanos(nanos());
+        this.settings.scheduler.schedule(() -> {
+            if (this.closed != 0) {
+                return;
+            }
+            ReplicaState before = replica.reinstate(nanos());
+            if (before != null) {
+                stateChanged(replica, before);
+            }
+            else if (replica.state() == ReplicaState.DOWN) {
+                // It failed again meanwhile: its rest is longer now.
+                reinstateAfterRest(replica);
+            }
+        }, rest, TimeUnit.NANOSECONDS);
     }
 
     private void stateChanged(Replica replica, ReplicaState previous) {

@@ -133,6 +133,27 @@ final class FailoverTest {
     }
 
     @Test
+    void replicaThatFailsAgainAfterItsReturnRestsTwiceAsLong() {
+        RoutingConnectionFactory router = builder().build();
+        Replica replica1 = router.replicas().get(0);
+        Mono<String> read = targetOf(router.create()).contextWrite(withReplica());
+        this.replica1.failWith(REFUSED);
+        read.as(StepVerifier::create).expectNext("replica-2").verifyComplete();
+        this.time.advanceTimeBy(Duration.ofSeconds(1));
+        assertThat(replica1.state()).isEqualTo(ReplicaState.UP);
+
+        Flux.range(0, 2).concatMap(i -> read).as(StepVerifier::create)
+                .expectNext("replica-2", "replica-2")
+                .verifyComplete();
+        assertThat(replica1.state()).isEqualTo(ReplicaState.DOWN);
+        this.time.advanceTimeBy(Duration.ofMillis(1999));
+        assertThat(replica1.state()).isEqualTo(ReplicaState.DOWN);
+        this.replica1.failWith(null);
+        this.time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(replica1.state()).isEqualTo(ReplicaState.UP);
+    }
+
+    @Test
     void backoffDoublesUpToItsMaximum() {
         HealthPolicy policy = new HealthPolicy(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10));
         assertThat(policy.backoff(1)).isEqualTo(Duration.ofSeconds(1));
