@@ -1,7 +1,5 @@
 package io.github.r2dbcrouting;
 
-import java.util.function.Function;
-
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -36,9 +34,9 @@ public final class Replica {
     private long restUntilNanos;
 
     /**
-     * Where a failed acquisition continues; set once by the router that owns this replica.
+     * A connection from this replica, with failover; set once by the router that owns this replica.
      */
-    Function<Throwable, Mono<Connection>> failover = Mono::error;
+    Mono<Connection> connection = Mono.empty();
 
     Replica(String name, ConnectionFactory connectionFactory, int weight) {
         this.name = name;

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.github.r2dbcrouting.internal.Masking;
@@ -25,9 +24,11 @@ import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
@@ -62,9 +63,6 @@ public final class RoutingConnectionFactory
 
     private static final Logger logger = Loggers.getLogger(RoutingConnectionFactory.class);
 
-    private static final Function<Throwable, Mono<Connection>> PRIMARY_UNAVAILABLE =
-            error -> Mono.error(PrimaryUnavailableException.of(error));
-
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
 
@@ -82,7 +80,9 @@ public final class RoutingConnectionFactory
 
     private final List<ReplicationMonitor> monitors;
 
-    private final Function<ContextView, Mono<? extends Connection>> connect = this::connect;
+    private final Mono<Connection> create;
+
+    private final Mono<Connection> primaryConnection;
 
     private final WriteRecordingConnection.Recorder recorder = this::recordWrite;
 
@@ -103,8 +103,10 @@ public final class RoutingConnectionFactory
         this.owned = owned;
         this.primaryDialect = settings.dialect;
         List<ReplicationMonitor> monitorList = new ArrayList<>();
+        this.create = RoutingMono.of(this);
+        this.primaryConnection = new TargetMono(this, null);
         for (Replica replica : replicas) {
-            replica.failover = error -> failover(replica, error);
+            replica.connection = new TargetMono(this, replica);
             if (settings.dialect != null) {
                 replica.dialect(settings.dialect);
             }
@@ -141,30 +143,38 @@ public final class RoutingConnectionFactory
      */
     @Override
     public Mono<? extends Connection> create() {
-        return Mono.deferContextual(this.connect);
+        return this.create;
     }
 
-    private Mono<? extends Connection> connect(ContextView context) {
+    /**
+     * Subscribe {@code actual} to the target its Context routes to: the work of every {@code create()}
+     * subscription. One Context read; the common routes go straight to a target's {@link TargetMono}.
+     */
+    void route(CoreSubscriber<? super Connection> actual) {
         if (this.closed != 0) {
-            return Mono.error(new IllegalStateException("RoutingConnectionFactory is closed"));
+            Operators.error(actual, new IllegalStateException("RoutingConnectionFactory is closed"));
+            return;
         }
-        ContextRoute route = Routing.read(context);
+        ContextRoute route = Routing.read(actual.currentContext());
         if (route == null) {
-            return Mono.<Connection>from(this.primary.create()).onErrorResume(PRIMARY_UNAVAILABLE);
-        }
-        if (route.route != Route.REPLICA) {
-            return primaryFor(route.session);
+            this.primaryConnection.subscribe(actual);
+            return;
         }
         RoutingSession session = route.session;
-        if (session != null && session.hasWrite() && this.settings.readYourWrites != ReadYourWrites.NONE) {
-            return afterWrite(session);
+        if (route.route != Route.REPLICA) {
+            primaryFor(session).subscribe(actual);
         }
-        Replica replica = chooseReplica(session);
-        return replica != null ? connectTo(replica) : noReplica(session);
+        else if (session != null && session.hasWrite() && this.settings.readYourWrites != ReadYourWrites.NONE) {
+            afterWrite(session).subscribe(actual);
+        }
+        else {
+            Replica replica = chooseReplica(session);
+            (replica != null ? replica.connection : noReplica(session)).subscribe(actual);
+        }
     }
 
     private static Mono<? extends Connection> connectTo(Replica replica) {
-        return Mono.<Connection>from(replica.connectionFactory().create()).onErrorResume(replica.failover);
+        return replica.connection;
     }
 
     private @Nullable Replica chooseReplica(@Nullable RoutingSession session) {
@@ -183,14 +193,13 @@ public final class RoutingConnectionFactory
     }
 
     private Mono<? extends Connection> primaryFor(@Nullable RoutingSession session) {
-        Mono<Connection> connection = Mono.<Connection>from(this.primary.create()).onErrorResume(PRIMARY_UNAVAILABLE);
         if (session == null || this.settings.readYourWrites == ReadYourWrites.NONE) {
-            return connection;
+            return this.primaryConnection;
         }
-        return connection.map(delegate -> new WriteRecordingConnection(delegate, session, this.recorder));
+        return this.primaryConnection.map(delegate -> new WriteRecordingConnection(delegate, session, this.recorder));
     }
 
-    private Mono<? extends Connection> noReplica(@Nullable RoutingSession session) {
+    Mono<? extends Connection> noReplica(@Nullable RoutingSession session) {
         if (this.fallbackToPrimary) {
             if (logger.isDebugEnabled()) {
                 logger.debug("{}; reading from primary because fallbackToPrimary=true", describeReplicas());
@@ -214,20 +223,20 @@ public final class RoutingConnectionFactory
 
     // Failover ------------------------------------------------------------------------------------------------
 
-    private Mono<Connection> failover(Replica failed, Throwable error) {
-        if (this.closed != 0) {
-            return Mono.error(error);
-        }
+    /**
+     * Record that {@code failed} did not hand out a connection, and choose where the same subscription goes next.
+     *
+     * @return the next replica to try, or {@code null} when no other replica is UP
+     */
+    @Nullable
+    Replica failedOver(Replica failed, Throwable error, ContextView context) {
         markFailed(failed, error);
-        return Mono.deferContextual(context -> {
-            RoutingSession session = Routing.currentSession(context);
-            Replica next = chooseReplica(session);
-            if (next == null || next == failed) {
-                return noReplica(session);
-            }
-            logger.debug("Connection to {} failed; using {}", failed.name(), next.name());
-            return connectTo(next);
-        });
+        Replica next = chooseReplica(Routing.currentSession(context));
+        if (next == null || next == failed) {
+            return null;
+        }
+        logger.debug("Connection to {} failed; using {}", failed.name(), next.name());
+        return next;
     }
 
     private void markFailed(Replica replica, Throwable error) {

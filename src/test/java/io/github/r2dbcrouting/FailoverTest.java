@@ -59,6 +59,40 @@ final class FailoverTest {
     }
 
     @Test
+    void replicaWhoseCreateThrowsIsSkippedToo() {
+        StubConnectionFactory throwing = new StubConnectionFactory("throwing") {
+            @Override
+            public Mono<io.r2dbc.spi.Connection> create() {
+                throw REFUSED;
+            }
+        };
+        RoutingConnectionFactory router = RoutingConnectionFactory.builder()
+                .primary(this.primary)
+                .replica("throwing", throwing)
+                .monitoring(false)
+                .scheduler(this.time)
+                .build();
+
+        targetOf(router.create())
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .expectNext("primary")
+                .verifyComplete();
+        assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.DOWN);
+    }
+
+    @Test
+    void cancellingBeforeTheConnectionArrivesReleasesNothingTwice() {
+        RoutingConnectionFactory router = builder().build();
+        router.create()
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .thenCancel()
+                .verify();
+        assertThat(this.replica1.open.get() + this.replica2.open.get()).isZero();
+    }
+
+    @Test
     void whenEveryReplicaFailsTheReadGoesToPrimary() {
         RoutingConnectionFactory router = builder().build();
         this.replica1.failWith(REFUSED);

@@ -176,6 +176,11 @@ final class RoutingConnectionFactoryTest {
     }
 
     @Test
+    void createReturnsOneStatelessPublisher() {
+        assertThat(this.router.create()).isSameAs(this.router.create());
+    }
+
+    @Test
     void metadataAndUnwrapAreThePrimarys() {
         assertThat(this.router.getMetadata().getName()).isEqualTo("stub-primary");
         assertThat(this.router.unwrap()).isSameAs(this.primary);

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 /**
  * A {@link ConnectionFactory} with no I/O whose connections remember where they came from.
  */
-final class StubConnectionFactory implements ConnectionFactory {
+class StubConnectionFactory implements ConnectionFactory {
 
     final String name;
 

@@ -1,0 +1,138 @@
+package io.github.r2dbcrouting;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * Obtains one connection from a target for one subscriber, and decides what an acquisition error means: from a
+ * replica, the same subscription moves on to the next replica and then to the primary (failover); from the primary,
+ * it becomes a {@link PrimaryUnavailableException}. One object per {@code create()} subscription: it is the
+ * subscriber of the target's publisher and the subscription of the caller, and switches targets in place.
+ */
+final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription {
+
+    private final CoreSubscriber<? super Connection> actual;
+
+    private final RoutingConnectionFactory router;
+
+    /**
+     * The replica being tried; {@code null} for the primary.
+     */
+    private @Nullable Replica replica;
+
+    /**
+     * Whether errors go to the caller as they are: after failover handed over to the no-replica fallback, which
+     * maps its own errors.
+     */
+    private boolean passErrors;
+
+    private volatile @Nullable Subscription upstream;
+
+    private volatile boolean requested;
+
+    private volatile boolean cancelled;
+
+    private TargetSubscriber(CoreSubscriber<? super Connection> actual, RoutingConnectionFactory router,
+            @Nullable Replica replica) {
+        this.actual = actual;
+        this.router = router;
+        this.replica = replica;
+    }
+
+    static void connect(CoreSubscriber<? super Connection> actual, RoutingConnectionFactory router,
+            @Nullable Replica replica) {
+        new TargetSubscriber(actual, router, replica).connect();
+    }
+
+    private void connect() {
+        Replica target = this.replica;
+        ConnectionFactory factory = target == null ? this.router.primary() : target.connectionFactory();
+        Publisher<? extends Connection> connection;
+        try {
+            connection = factory.create();
+        }
+        catch (Throwable error) {
+            connection = Mono.error(error);
+        }
+        connection.subscribe(this);
+    }
+
+    @Override
+    public void onSubscribe(Subscription subscription) {
+        boolean first = this.upstream == null;
+        this.upstream = subscription;
+        if (this.cancelled) {
+            subscription.cancel();
+        }
+        else if (first) {
+            this.actual.onSubscribe(this);
+        }
+        else if (this.requested) {
+            subscription.request(Long.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onNext(Connection connection) {
+        this.actual.onNext(connection);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        if (this.cancelled) {
+            Operators.onErrorDropped(error, this.actual.currentContext());
+            return;
+        }
+        Replica failed = this.replica;
+        if (failed != null && !this.router.isDisposed()) {
+            Replica next = this.router.failedOver(failed, error, this.actual.currentContext());
+            this.replica = next;
+            if (next != null) {
+                connect();
+            }
+            else {
+                this.passErrors = true;
+                this.router.noReplica(Routing.currentSession(this.actual.currentContext())).subscribe(this);
+            }
+            return;
+        }
+        this.actual.onError(this.passErrors || failed != null ? error : PrimaryUnavailableException.of(error));
+    }
+
+    @Override
+    public void onComplete() {
+        this.actual.onComplete();
+    }
+
+    @Override
+    public void request(long n) {
+        if (Operators.validate(n)) {
+            this.requested = true;
+            Subscription subscription = this.upstream;
+            if (subscription != null) {
+                subscription.request(n);
+            }
+        }
+    }
+
+    @Override
+    public void cancel() {
+        this.cancelled = true;
+        Subscription subscription = this.upstream;
+        if (subscription != null) {
+            subscription.cancel();
+        }
+    }
+
+    @Override
+    public Context currentContext() {
+        return this.actual.currentContext();
+    }
+}
