@@ -173,10 +173,6 @@ public final class RoutingConnectionFactory
         }
     }
 
-    private static Mono<? extends Connection> connectTo(Replica replica) {
-        return replica.connection;
-    }
-
     private @Nullable Replica chooseReplica(@Nullable RoutingSession session) {
         List<Replica> candidates = this.usable;
         if (candidates.isEmpty()) {
@@ -240,10 +236,7 @@ public final class RoutingConnectionFactory
     }
 
     private void markFailed(Replica replica, Throwable error) {
-        ReplicaState previous = replica.fail("connection failed: " + describe(error), this.settings.health, nanos());
-        if (previous != null) {
-            stateChanged(replica, previous);
-        }
+        changed(replica, replica.fail("connection failed: " + describe(error), this.settings.health, nanos()));
         if (!this.settings.monitoring) {
             reinstateAfterRest(replica);
         }
@@ -259,17 +252,23 @@ public final class RoutingConnectionFactory
                 return;
             }
             ReplicaState before = replica.reinstate(nanos());
-            if (before != null) {
-                stateChanged(replica, before);
-            }
-            else if (replica.state() == ReplicaState.DOWN) {
+            changed(replica, before);
+            if (before == null && replica.state() == ReplicaState.DOWN) {
                 // It failed again meanwhile: its rest is longer now.
                 reinstateAfterRest(replica);
             }
         }, rest, TimeUnit.NANOSECONDS);
     }
 
-    private void stateChanged(Replica replica, ReplicaState previous) {
+    /**
+     * After a replica's state may have changed: rebuild the list of UP replicas and log the change once.
+     *
+     * @param previous the state before, if it changed; {@code null} if it did not
+     */
+    private synchronized void changed(Replica replica, @Nullable ReplicaState previous) {
+        if (previous == null) {
+            return;
+        }
         this.usable = this.replicas.stream()
                 .filter(candidate -> candidate.state() == ReplicaState.UP)
                 .collect(Collectors.toUnmodifiableList());
@@ -286,19 +285,13 @@ public final class RoutingConnectionFactory
 
         @Override
         public void probed(Replica replica, @Nullable ReplicationStatus status) {
-            ReplicaState previous = replica.probed(status, RoutingConnectionFactory.this.settings.health, nanos());
-            if (previous != null) {
-                stateChanged(replica, previous);
-            }
+            changed(replica, replica.probed(status, RoutingConnectionFactory.this.settings.health, nanos()));
         }
 
         @Override
         public void failed(Replica replica, Throwable error) {
-            ReplicaState previous = replica.fail("unreachable: " + describe(error),
-                    RoutingConnectionFactory.this.settings.health, nanos());
-            if (previous != null) {
-                stateChanged(replica, previous);
-            }
+            changed(replica, replica.fail("unreachable: " + describe(error),
+                    RoutingConnectionFactory.this.settings.health, nanos()));
         }
     }
 
@@ -321,7 +314,7 @@ public final class RoutingConnectionFactory
                 return primaryFor(session);
             }
             Replica replica = chooseReplica(session);
-            return replica != null ? connectTo(replica) : noReplica(session);
+            return replica != null ? replica.connection : noReplica(session);
         }
         Replica sticky = session.replica();
         if (sticky != null) {
@@ -329,7 +322,7 @@ public final class RoutingConnectionFactory
                 // Another replica could be behind what this session already read: only the primary is safe.
                 return primaryFor(session);
             }
-            return caughtUp(sticky, position, session) ? connectTo(sticky) : awaitOn(sticky, position, session);
+            return caughtUp(sticky, position, session) ? sticky.connection : awaitOn(sticky, position, session);
         }
         List<Replica> candidates = this.usable;
         if (candidates.isEmpty()) {
@@ -345,7 +338,7 @@ public final class RoutingConnectionFactory
             }
         }
         chosen = session.stick(chosen, null);
-        return caughtUp(chosen, position, session) ? connectTo(chosen) : awaitOn(chosen, position, session);
+        return caughtUp(chosen, position, session) ? chosen.connection : awaitOn(chosen, position, session);
     }
 
     private boolean caughtUp(Replica replica, String position, RoutingSession session) {
