@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.r2dbc.spi.Connection;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,17 +37,7 @@ final class MariaDbDialect implements ReplicationDialect {
 
     @Override
     public Mono<Boolean> awaitPosition(Connection connection, String position, Duration timeout) {
-        double seconds = timeout.toMillis() / 1000.0;
-        return Flux.from(connection.createStatement("SELECT MASTER_GTID_WAIT(?, ?)")
-                        .bind(0, position)
-                        .bind(1, seconds)
-                        .execute())
-                .concatMap(result -> result.map(row -> {
-                    Object value = row.get(0);
-                    return value != null && ((Number) value).intValue() == 0;
-                }))
-                .next()
-                .defaultIfEmpty(false);
+        return StatusRows.awaitPosition(connection, "SELECT MASTER_GTID_WAIT(?, ?)", position, timeout);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.r2dbc.spi.Connection;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,17 +41,7 @@ final class MySqlDialect implements ReplicationDialect {
 
     @Override
     public Mono<Boolean> awaitPosition(Connection connection, String position, Duration timeout) {
-        double seconds = timeout.toMillis() / 1000.0;
-        return Flux.from(connection.createStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")
-                        .bind(0, position)
-                        .bind(1, seconds)
-                        .execute())
-                .concatMap(result -> result.map(row -> {
-                    Object value = row.get(0);
-                    return value != null && ((Number) value).intValue() == 0;
-                }))
-                .next()
-                .defaultIfEmpty(false);
+        return StatusRows.awaitPosition(connection, "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)", position, timeout);
     }
 
     @Override

@@ -11,8 +11,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs the replica status statement and reads its columns by name: their order, and the words {@code Slave} and
- * {@code Master} versus {@code Replica} and {@code Source}, differ between versions.
+ * The SQL that MariaDB and MySQL share: the replica status statement, read by column name (their order, and the
+ * words {@code Slave} and {@code Master} versus {@code Replica} and {@code Source}, differ between versions), one
+ * scalar query, and a wait for a GTID position.
  */
 final class StatusRows {
 
@@ -38,6 +39,22 @@ final class StatusRows {
                 .concatMap(result -> result.map(StatusRows::firstColumn))
                 .filter(value -> !value.isEmpty())
                 .next();
+    }
+
+    /**
+     * @param sql a wait function called with the position and a timeout in seconds, returning 0 once applied
+     */
+    static Mono<Boolean> awaitPosition(Connection connection, String sql, String position, Duration timeout) {
+        return Flux.from(connection.createStatement(sql)
+                        .bind(0, position)
+                        .bind(1, timeout.toMillis() / 1000.0)
+                        .execute())
+                .concatMap(result -> result.map(row -> {
+                    Object value = row.get(0);
+                    return value instanceof Number number && number.intValue() == 0;
+                }))
+                .next()
+                .defaultIfEmpty(false);
     }
 
     private static String firstColumn(Readable row) {
