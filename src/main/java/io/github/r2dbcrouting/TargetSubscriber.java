@@ -61,7 +61,19 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
         catch (Throwable error) {
             connection = Mono.error(error);
         }
-        connection.subscribe(this);
+        if (connection instanceof Mono<?> mono) {
+            // As Reactor's own operators do: subscribe a source with the CoreSubscriber overload, since the
+            // assembly hooks ran when the caller subscribed to create().
+            subscribeTo(mono);
+        }
+        else {
+            connection.subscribe(this);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void subscribeTo(Mono<?> connection) {
+        ((Mono<Connection>) connection).subscribe((CoreSubscriber<Connection>) this);
     }
 
     @Override
