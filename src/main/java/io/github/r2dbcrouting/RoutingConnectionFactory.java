@@ -347,7 +347,11 @@ public final class RoutingConnectionFactory
         }
         String applied = replica.position();
         ReplicationDialect dialect = replica.dialect();
-        return applied != null && dialect != null && dialect.covers(applied, position);
+        boolean covered = applied != null && dialect != null && dialect.covers(applied, position);
+        if (covered && session.replica() == replica) {
+            session.confirm(position);
+        }
+        return covered;
     }
 
     private Mono<? extends Connection> awaitOn(Replica replica, String position, RoutingSession session) {
