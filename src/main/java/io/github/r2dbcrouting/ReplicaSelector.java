@@ -43,15 +43,17 @@ public interface ReplicaSelector {
     /**
      * Choose a replica at random, in proportion to its {@link Replica#weight() weight}.
      *
-     * @return the weighted selector
+     * @return a new weighted selector
      */
     static ReplicaSelector weighted() {
-        return WeightedSelector.INSTANCE;
+        return new WeightedSelector();
     }
 
     /**
-     * Choose the replica with the fewest connections {@link Replica#inUse() in use}, taking tied replicas in turn.
-     * Replicas that are not r2dbc-pool {@code ConnectionPool}s count as idle, so among them this is round-robin.
+     * Choose a replica with few connections {@link Replica#inUse() in use}: of two replicas, the less loaded, tied
+     * ones in turn; of more, the less loaded of two picked at random (the "power of two choices", which costs the
+     * same whatever the number of replicas). Replicas that are not r2dbc-pool {@code ConnectionPool}s count as
+     * idle.
      *
      * @return a new least-in-use selector
      */

@@ -77,6 +77,36 @@ final class ReplicaSelectorTest {
     }
 
     @Test
+    void leastInUseAmongManyReplicasAvoidsTheBusiestAndUsesTheOthers() {
+        List<ConnectionPool> pools = new ArrayList<>();
+        List<Replica> many = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(
+                    new StubConnectionFactory("replica-" + i)).initialSize(0).maxSize(4).build());
+            pools.add(pool);
+            many.add(new Replica("replica-" + i, pool, 1));
+        }
+        try {
+            Connection held = pools.get(0).create().block();
+            Map<String, Integer> counts = countSelections(ReplicaSelector.leastInUse(), many, 8_000);
+            assertThat(counts).doesNotContainKey("replica-0").hasSize(7);
+            Mono.from(held.close()).as(StepVerifier::create).verifyComplete();
+        }
+        finally {
+            pools.forEach(ConnectionPool::dispose);
+        }
+    }
+
+    @Test
+    void weightedFollowsTheWeightsOfEachNewList() {
+        ReplicaSelector selector = ReplicaSelector.weighted();
+        countSelections(selector, this.replicas, 10);
+        List<Replica> reweighted = List.of(replica("replica-1", 1), replica("replica-2", 9));
+        Map<String, Integer> counts = countSelections(selector, reweighted, 20_000);
+        assertThat(counts.get("replica-2") / 20_000.0).isCloseTo(0.9, within(0.03));
+    }
+
+    @Test
     void leastInUseTakesTiedReplicasInTurn() {
         assertThat(countSelections(ReplicaSelector.leastInUse(), this.replicas, 10))
                 .containsEntry("replica-1", 5)
