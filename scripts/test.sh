@@ -12,3 +12,6 @@ mvn -B -ntp install
 
 # The demo application, on its embedded default.
 mvn -B -ntp -f examples/pom.xml verify
+
+# Benchmarks never rot: compile them and run one very short iteration of the stub benchmarks.
+bash benchmarks/run.sh --smoke
