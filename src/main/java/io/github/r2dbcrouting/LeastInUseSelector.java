@@ -5,9 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Picks the less loaded of two replicas: with two replicas, both, taken in turn when tied; with more, two chosen at
- * random ("power of two choices"), which balances almost as well as scanning every pool and costs the same for 16
- * replicas as for 2.
+ * Picks the less loaded of two replicas: the next one in turn and one other at random (the "power of two
+ * choices"), which balances almost as well as reading every pool and costs the same for 16 replicas as for 2. With
+ * two replicas both are compared, and tied ones are taken in turn.
  */
 final class LeastInUseSelector implements ReplicaSelector {
 
@@ -21,21 +21,11 @@ final class LeastInUseSelector implements ReplicaSelector {
         if (size == 1) {
             return replicas.get(0);
         }
-        Replica first;
-        Replica second;
-        if (size == 2) {
-            int start = this.turn.getAndIncrement() & 1;
-            first = replicas.get(start);
-            second = replicas.get(start ^ 1);
-        }
-        else {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            int i = random.nextInt(size);
-            int j = random.nextInt(size - 1);
-            first = replicas.get(i);
-            second = replicas.get(j >= i ? j + 1 : j);
-        }
-        return second.inUse() < first.inUse() ? second : first;
+        int first = Math.floorMod(this.turn.getAndIncrement(), size);
+        int other = size == 2 ? 1 : 1 + ThreadLocalRandom.current().nextInt(size - 1);
+        Replica candidate = replicas.get(first);
+        Replica alternative = replicas.get((first + other) % size);
+        return alternative.inUse() < candidate.inUse() ? alternative : candidate;
     }
 
     @Override

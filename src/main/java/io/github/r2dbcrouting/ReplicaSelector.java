@@ -50,10 +50,10 @@ public interface ReplicaSelector {
     }
 
     /**
-     * Choose a replica with few connections {@link Replica#inUse() in use}: of two replicas, the less loaded, tied
-     * ones in turn; of more, the less loaded of two picked at random (the "power of two choices", which costs the
-     * same whatever the number of replicas). Replicas that are not r2dbc-pool {@code ConnectionPool}s count as
-     * idle.
+     * Choose a replica with few connections {@link Replica#inUse() in use}: the less loaded of the next replica in
+     * turn and one other picked at random (the "power of two choices", which costs the same whatever the number of
+     * replicas); with two replicas, the less loaded, tied ones in turn. Replicas that are not r2dbc-pool
+     * {@code ConnectionPool}s count as idle.
      *
      * @return a new least-in-use selector
      */

@@ -1,18 +1,20 @@
 package io.github.r2dbcrouting;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks a replica at random in proportion to its weight: a binary search over cumulative weights, which are
- * computed once per list of replicas (the router hands the same list until a replica changes state).
+ * Picks a replica at random in proportion to its weight, in constant time whatever the number of replicas: Vose's
+ * alias method, with its table built once per list of replicas (the router hands the same list until a replica
+ * changes state).
  */
 final class WeightedSelector implements ReplicaSelector {
 
     static final String NAME = "weighted";
 
-    private volatile Cumulative cumulative = new Cumulative(List.of());
-
+    private volatile AliasTable table = new AliasTable(List.of());
 
     @Override
     public Replica select(List<Replica> replicas) {
@@ -20,24 +22,14 @@ final class WeightedSelector implements ReplicaSelector {
         if (size == 1) {
             return replicas.get(0);
         }
-        Cumulative weights = this.cumulative;
-        if (weights.replicas != replicas) {
-            weights = new Cumulative(replicas);
-            this.cumulative = weights;
+        AliasTable current = this.table;
+        if (current.replicas != replicas) {
+            current = new AliasTable(replicas);
+            this.table = current;
         }
-        long point = ThreadLocalRandom.current().nextLong(weights.total());
-        int low = 0;
-        int high = size - 1;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (point < weights.upTo[middle]) {
-                high = middle;
-            }
-            else {
-                low = middle + 1;
-            }
-        }
-        return replicas.get(low);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int column = random.nextInt(size);
+        return replicas.get(random.nextDouble() < current.probability[column] ? column : current.alias[column]);
     }
 
     @Override
@@ -46,26 +38,47 @@ final class WeightedSelector implements ReplicaSelector {
     }
 
     /**
-     * The running totals of a list's weights: {@code upTo[i]} is the sum of the weights of replicas 0 to i.
+     * Column {@code i} holds replica {@code i} with {@code probability[i]} and replica {@code alias[i]} otherwise;
+     * a uniform column and a uniform draw then pick each replica in proportion to its weight.
      */
-    private static final class Cumulative {
+    private static final class AliasTable {
 
         final List<Replica> replicas;
 
-        final long[] upTo;
+        final double[] probability;
 
-        Cumulative(List<Replica> replicas) {
+        final int[] alias;
+
+        AliasTable(List<Replica> replicas) {
+            int size = replicas.size();
             this.replicas = replicas;
-            this.upTo = new long[replicas.size()];
+            this.probability = new double[size];
+            this.alias = new int[size];
             long total = 0;
-            for (int i = 0; i < this.upTo.length; i++) {
-                total += replicas.get(i).weight();
-                this.upTo[i] = total;
+            for (Replica replica : replicas) {
+                total += replica.weight();
             }
-        }
-
-        long total() {
-            return this.upTo.length == 0 ? 0 : this.upTo[this.upTo.length - 1];
+            double[] scaled = new double[size];
+            Deque<Integer> small = new ArrayDeque<>();
+            Deque<Integer> large = new ArrayDeque<>();
+            for (int i = 0; i < size; i++) {
+                scaled[i] = (double) replicas.get(i).weight() * size / total;
+                (scaled[i] < 1.0 ? small : large).push(i);
+            }
+            while (!small.isEmpty() && !large.isEmpty()) {
+                int less = small.pop();
+                int more = large.pop();
+                this.probability[less] = scaled[less];
+                this.alias[less] = more;
+                scaled[more] = scaled[more] + scaled[less] - 1.0;
+                (scaled[more] < 1.0 ? small : large).push(more);
+            }
+            while (!large.isEmpty()) {
+                this.probability[large.pop()] = 1.0;
+            }
+            while (!small.isEmpty()) {
+                this.probability[small.pop()] = 1.0;
+            }
         }
     }
 }

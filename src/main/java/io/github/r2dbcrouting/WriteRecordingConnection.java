@@ -82,7 +82,7 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
     public Mono<Void> close() {
         return Mono.defer(() -> this.delegate.isAutoCommit() ? recordIfNeeded() : Mono.<Void>empty())
                 .onErrorResume(error -> Mono.empty())
-                .then(Mono.from(this.delegate.close()));
+                .then(Mono.defer(() -> Mono.from(this.delegate.close())));
     }
 
     @Override

@@ -98,6 +98,16 @@ final class ReplicaSelectorTest {
     }
 
     @Test
+    void weightedFollowsUnevenWeightsAmongManyReplicas() {
+        List<Replica> four = List.of(replica("w1", 1), replica("w2", 2), replica("w3", 3), replica("w4", 4));
+        Map<String, Integer> counts = countSelections(ReplicaSelector.weighted(), four, 40_000);
+        for (Replica replica : four) {
+            assertThat(counts.get(replica.name()) / 40_000.0).as(replica.name())
+                    .isCloseTo(replica.weight() / 10.0, within(0.02));
+        }
+    }
+
+    @Test
     void weightedFollowsTheWeightsOfEachNewList() {
         ReplicaSelector selector = ReplicaSelector.weighted();
         countSelections(selector, this.replicas, 10);
