@@ -162,17 +162,6 @@ public final class Routing {
         return current == null ? null : current.route;
     }
 
-    /**
-     * Tell whether this Context is inside a {@link #withStickyReplica()} scope.
-     *
-     * @param context a Context
-     * @return {@code true} inside a sticky scope
-     */
-    public static boolean isSticky(ContextView context) {
-        ContextRoute current = read(context);
-        return current != null && current.session != null;
-    }
-
     static @Nullable ContextRoute read(ContextView context) {
         return context.getOrDefault(CONTEXT_KEY, null);
     }

@@ -70,7 +70,7 @@ final class StatusRows {
         return new ReplicationStatus(io, sql, lag, null);
     }
 
-    static @Nullable String text(Row row, RowMetadata metadata, String... names) {
+    private static @Nullable String text(Row row, RowMetadata metadata, String... names) {
         for (String name : names) {
             if (metadata.contains(name)) {
                 Object value = row.get(name);

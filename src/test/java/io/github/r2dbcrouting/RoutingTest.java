@@ -17,7 +17,7 @@ final class RoutingTest {
     @Test
     void noOperatorMeansPrimary() {
         assertThat(Routing.currentRoute(Context.empty())).isEqualTo(Route.PRIMARY);
-        assertThat(Routing.isSticky(Context.empty())).isFalse();
+        assertThat(Routing.currentSession(Context.empty())).isNull();
     }
 
     @Test
@@ -34,7 +34,7 @@ final class RoutingTest {
 
     @Test
     void innerRouteKeepsTheOuterStickyScope() {
-        Mono.deferContextual(context -> Mono.just(Routing.isSticky(context) + " " + Routing.currentRoute(context)))
+        Mono.deferContextual(context -> Mono.just((Routing.currentSession(context) != null) + " " + Routing.currentRoute(context)))
                 .contextWrite(Routing.withReplica())
                 .contextWrite(Routing.withStickyReplica())
                 .contextWrite(Routing.withPrimary())

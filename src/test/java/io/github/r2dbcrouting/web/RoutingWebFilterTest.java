@@ -51,7 +51,7 @@ final class RoutingWebFilterTest {
     }
 
     private static String describe(ContextView context) {
-        return Routing.currentRoute(context) + (Routing.isSticky(context) ? " sticky" : "");
+        return Routing.currentRoute(context) + (Routing.currentSession(context) != null ? " sticky" : "");
     }
 
     private static Mono<String> route() {
