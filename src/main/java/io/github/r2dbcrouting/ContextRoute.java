@@ -3,7 +3,7 @@ package io.github.r2dbcrouting;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The value stored in the Reactor Context under {@link Routing#CONTEXT_KEY}: a route (absent when only a session
+ * The value stored in the Reactor Context under the one key of {@link Routing}: a route (absent when only a session
  * was opened) and, inside a sticky scope, the scope's shared session. Immutable.
  */
 final class ContextRoute {

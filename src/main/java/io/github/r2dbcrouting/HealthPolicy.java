@@ -2,6 +2,8 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 
+import io.github.r2dbcrouting.dialect.ReplicationStatus;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import org.jspecify.annotations.Nullable;
 
 /**

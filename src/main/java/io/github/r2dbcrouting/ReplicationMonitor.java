@@ -2,7 +2,11 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import io.github.r2dbcrouting.dialect.ReplicationDialect;
+import io.github.r2dbcrouting.dialect.ReplicationStatus;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
@@ -24,12 +28,12 @@ final class ReplicationMonitor implements Disposable {
 
     interface Listener {
 
-        void probed(Replica replica, @Nullable ReplicationStatus status);
+        void probed(ReplicaTarget replica, @Nullable ReplicationStatus status);
 
-        void failed(Replica replica, Throwable error);
+        void unreachable(ReplicaTarget replica, Throwable error);
     }
 
-    private final Replica replica;
+    private final ReplicaTarget replica;
 
     private final ConnectionFactory connectionFactory;
 
@@ -45,7 +49,7 @@ final class ReplicationMonitor implements Disposable {
 
     private volatile @Nullable Disposable loop;
 
-    ReplicationMonitor(Replica replica, ConnectionFactory connectionFactory, Duration interval, Duration timeout,
+    ReplicationMonitor(ReplicaTarget replica, ConnectionFactory connectionFactory, Duration interval, Duration timeout,
             Scheduler scheduler, Listener listener) {
         this.replica = replica;
         this.connectionFactory = connectionFactory;
@@ -64,7 +68,7 @@ final class ReplicationMonitor implements Disposable {
 
     private Mono<Void> probeIfDue() {
         if (this.replica.state() == ReplicaState.DOWN
-                && !this.replica.restOver(this.scheduler.now(java.util.concurrent.TimeUnit.NANOSECONDS))) {
+                && !this.replica.health().restOver(this.scheduler.now(TimeUnit.NANOSECONDS))) {
             return Mono.empty();
         }
         return probe();
@@ -77,7 +81,7 @@ final class ReplicationMonitor implements Disposable {
                 .doOnNext(status -> this.listener.probed(this.replica, status.orElse(null)))
                 .onErrorResume(error -> {
                     closeConnection();
-                    this.listener.failed(this.replica, error);
+                    this.listener.unreachable(this.replica, error);
                     return Mono.empty();
                 })
                 .then();

@@ -25,10 +25,10 @@ import reactor.util.context.ContextView;
 public final class Routing {
 
     /**
-     * The one Context key this library writes. Its value is internal; read it with
-     * {@link #currentRoute(ContextView)}.
+     * The one Context key this library writes; read what is under it with {@link #currentRoute(ContextView)},
+     * {@link #explicitRoute(ContextView)} and {@link #currentSession(ContextView)}.
      */
-    public static final String CONTEXT_KEY = Routing.class.getName() + ".ROUTE";
+    private static final String CONTEXT_KEY = Routing.class.getName() + ".ROUTE";
 
     private static final Function<Context, Context> WITH_REPLICA = context -> withRoute(context, Route.REPLICA);
 

@@ -1,7 +1,9 @@
 package io.github.r2dbcrouting;
 
 import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -9,7 +11,7 @@ import reactor.core.publisher.Mono;
  * subscriber's Context and subscribes it to the chosen target. Stateless, so one instance serves every call and
  * {@code create()} allocates nothing.
  */
-final class RoutingMono extends Mono<Connection> {
+final class RoutingMono extends Mono<Connection> implements Scannable {
 
     private final RoutingConnectionFactory router;
 
@@ -27,6 +29,11 @@ final class RoutingMono extends Mono<Connection> {
     @Override
     public void subscribe(CoreSubscriber<? super Connection> actual) {
         this.router.route(actual);
+    }
+
+    @Override
+    public @Nullable Object scanUnsafe(Attr key) {
+        return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : null;
     }
 
     @Override

@@ -15,14 +15,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RoutingSession {
 
-    private static final AtomicReferenceFieldUpdater<RoutingSession, Replica> REPLICA =
-            AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, Replica.class, "replica");
+    private static final AtomicReferenceFieldUpdater<RoutingSession, ReplicaTarget> REPLICA =
+            AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, ReplicaTarget.class, "replica");
 
-    private volatile @Nullable Replica replica;
+    private volatile @Nullable ReplicaTarget replica;
 
-    private volatile @Nullable String writePosition;
-
-    private volatile long writeEpochMillis = Long.MIN_VALUE;
+    private volatile @Nullable LastWrite lastWrite;
 
     private volatile @Nullable String confirmedPosition;
 
@@ -45,8 +43,7 @@ public final class RoutingSession {
             throw new IllegalArgumentException("time must not be null");
         }
         RoutingSession session = new RoutingSession();
-        session.writePosition = position;
-        session.writeEpochMillis = time.toEpochMilli();
+        session.lastWrite = new LastWrite(position, time.toEpochMilli());
         return session;
     }
 
@@ -54,34 +51,35 @@ public final class RoutingSession {
      * @return the replication position of the session's last write, or {@code null} if unknown or none
      */
     public @Nullable String lastWritePosition() {
-        return this.writePosition;
+        LastWrite write = this.lastWrite;
+        return write == null ? null : write.position();
     }
 
     /**
      * @return when the session's last write committed, or {@code null} if it made none
      */
     public @Nullable Instant lastWriteTime() {
-        long millis = this.writeEpochMillis;
-        return millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
-    }
-
-    boolean hasWrite() {
-        return this.writeEpochMillis != Long.MIN_VALUE;
-    }
-
-    long writeEpochMillis() {
-        return this.writeEpochMillis;
-    }
-
-    void recordWrite(@Nullable String position, long epochMillis) {
-        if (position != null) {
-            this.writePosition = position;
-        }
-        this.writeEpochMillis = epochMillis;
+        LastWrite write = this.lastWrite;
+        return write == null ? null : Instant.ofEpochMilli(write.epochMillis());
     }
 
     @Nullable
-    Replica replica() {
+    LastWrite lastWrite() {
+        return this.lastWrite;
+    }
+
+    /**
+     * Remember a write that committed at {@code epochMillis}; a write whose position is unknown keeps the position
+     * of the session's earlier write, which it follows in the replication stream.
+     */
+    void recordWrite(@Nullable String position, long epochMillis) {
+        LastWrite before = this.lastWrite;
+        this.lastWrite = new LastWrite(position != null || before == null ? position : before.position(),
+                epochMillis);
+    }
+
+    @Nullable
+    ReplicaTarget replica() {
         return this.replica;
     }
 
@@ -91,11 +89,11 @@ public final class RoutingSession {
      *
      * @return the replica this session sticks to from now on
      */
-    Replica stick(Replica candidate, @Nullable Replica expected) {
+    ReplicaTarget stick(ReplicaTarget candidate, @Nullable ReplicaTarget expected) {
         if (REPLICA.compareAndSet(this, expected, candidate)) {
             return candidate;
         }
-        Replica winner = this.replica;
+        ReplicaTarget winner = this.replica;
         return winner != null ? winner : candidate;
     }
 
@@ -109,8 +107,8 @@ public final class RoutingSession {
 
     @Override
     public String toString() {
-        Replica current = this.replica;
+        ReplicaTarget current = this.replica;
         return "RoutingSession[replica=" + (current == null ? "none" : current.name()) + ", lastWrite="
-                + (hasWrite() ? lastWriteTime() : "none") + "]";
+                + (this.lastWrite == null ? "none" : lastWriteTime()) + "]";
     }
 }

@@ -19,26 +19,27 @@ import reactor.core.publisher.Mono;
  */
 final class WriteRecordingConnection implements Connection, Wrapped<Connection> {
 
-    interface Recorder {
-
-        Mono<Void> record(Connection connection, RoutingSession session);
-    }
-
     private final Connection delegate;
 
     private final RoutingSession session;
 
-    private final Recorder recorder;
+    private final ReadAfterWrite recorder;
 
     private volatile boolean unrecorded;
 
-    WriteRecordingConnection(Connection delegate, RoutingSession session, Recorder recorder) {
+    private volatile boolean closed;
+
+    WriteRecordingConnection(Connection delegate, RoutingSession session, ReadAfterWrite recorder) {
         this.delegate = delegate;
         this.session = session;
         this.recorder = recorder;
     }
 
-    private static boolean mayWrite(String sql) {
+    /**
+     * Tell whether {@code sql} may change data: anything but a statement that starts with {@code SELECT} or
+     * {@code SHOW}, after leading white space, in any case. When unsure it says yes, which costs one position read.
+     */
+    static boolean mayWrite(String sql) {
         int start = 0;
         while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
             start++;
@@ -51,11 +52,14 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
             return Mono.empty();
         }
         this.unrecorded = false;
-        return this.recorder.record(this.delegate, this.session);
+        return this.recorder.recordWrite(this.delegate, this.session);
     }
 
     @Override
     public Statement createStatement(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
         if (mayWrite(sql)) {
             this.unrecorded = true;
         }
@@ -82,7 +86,8 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
     public Mono<Void> close() {
         return Mono.defer(() -> this.delegate.isAutoCommit() ? recordIfNeeded() : Mono.<Void>empty())
                 .onErrorResume(error -> Mono.empty())
-                .then(Mono.defer(() -> Mono.from(this.delegate.close())));
+                .then(Mono.defer(() -> Mono.from(this.delegate.close())))
+                .doOnSubscribe(subscription -> this.closed = true);
     }
 
     @Override
@@ -152,7 +157,10 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
 
     @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
-        return Mono.from(this.delegate.validate(depth));
+        if (depth == null) {
+            throw new IllegalArgumentException("depth must not be null");
+        }
+        return Mono.defer(() -> this.closed ? Mono.just(false) : Mono.from(this.delegate.validate(depth)));
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 
+import io.github.r2dbcrouting.replica.Replica;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,8 @@ final class FailoverTest {
 
     private final StubConnectionFactory replica2 = new StubConnectionFactory("replica-2");
 
-    private RoutingConnectionFactory.Builder builder() {
-        return RoutingConnectionFactory.builder()
+    private RoutingConfiguration.Builder builder() {
+        return RoutingConfiguration.builder()
                 .primary(this.primary)
                 .replica("replica-1", this.replica1)
                 .replica("replica-2", this.replica2)
@@ -42,7 +44,7 @@ final class FailoverTest {
 
     @Test
     void failedReplicaIsSkippedWithinTheSameCreate() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         this.replica1.failWith(REFUSED);
 
         Flux.range(0, 6)
@@ -66,12 +68,12 @@ final class FailoverTest {
                 throw REFUSED;
             }
         };
-        RoutingConnectionFactory router = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .primary(this.primary)
                 .replica("throwing", throwing)
                 .monitoring(false)
                 .scheduler(this.time)
-                .build();
+                .build());
 
         targetOf(router.create())
                 .contextWrite(withReplica())
@@ -83,7 +85,7 @@ final class FailoverTest {
 
     @Test
     void cancellingBeforeTheConnectionArrivesReleasesNothingTwice() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         router.create()
                 .contextWrite(withReplica())
                 .as(StepVerifier::create)
@@ -94,7 +96,7 @@ final class FailoverTest {
 
     @Test
     void whenEveryReplicaFailsTheReadGoesToPrimary() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         this.replica1.failWith(REFUSED);
         this.replica2.failWith(REFUSED);
 
@@ -107,7 +109,7 @@ final class FailoverTest {
 
     @Test
     void whenEveryReplicaFailsWithoutFallbackTheErrorSaysWhy() {
-        RoutingConnectionFactory router = builder().fallbackToPrimary(false).build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().fallbackToPrimary(false).build());
         this.replica1.failWith(REFUSED);
         this.replica2.failWith(REFUSED);
 
@@ -122,7 +124,7 @@ final class FailoverTest {
 
     @Test
     void primaryFailureIsNotHidden() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         this.primary.failWith(REFUSED);
 
         targetOf(router.create())
@@ -136,7 +138,7 @@ final class FailoverTest {
 
     @Test
     void stickyScopeMovesToTheNextReplicaWhenItsReplicaFails() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         Flux.range(0, 4)
                 .concatMap(i -> {
                     if (i == 2) {
@@ -153,7 +155,7 @@ final class FailoverTest {
 
     @Test
     void failedReplicaReturnsAfterItsBackoffWhenNothingMonitorsIt() {
-        RoutingConnectionFactory router = builder().failoverBackoff(Duration.ofSeconds(3)).build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().failoverBackoff(Duration.ofSeconds(3)).build());
         this.replica1.failWith(REFUSED);
         targetOf(router.create()).contextWrite(withReplica()).as(StepVerifier::create)
                 .expectNext("replica-2")
@@ -168,7 +170,7 @@ final class FailoverTest {
 
     @Test
     void replicaThatFailsAgainAfterItsReturnRestsTwiceAsLong() {
-        RoutingConnectionFactory router = builder().build();
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         Replica replica1 = router.replicas().get(0);
         Mono<String> read = targetOf(router.create()).contextWrite(withReplica());
         this.replica1.failWith(REFUSED);

@@ -29,7 +29,7 @@ final class ReadYourWritesTest {
     private RoutingConnectionFactory router;
 
     private RoutingConnectionFactory build(ReadYourWrites readYourWrites, boolean monitoring) {
-        this.router = RoutingConnectionFactory.builder()
+        this.router = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .primary(this.primary)
                 .replica("replica-1", this.replica1)
                 .replica("replica-2", this.replica2)
@@ -37,7 +37,7 @@ final class ReadYourWritesTest {
                 .monitoring(monitoring)
                 .readYourWrites(readYourWrites)
                 .scheduler(this.time)
-                .build();
+                .build());
         return this.router;
     }
 

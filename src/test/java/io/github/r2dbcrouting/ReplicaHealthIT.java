@@ -2,6 +2,8 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 
+import io.github.r2dbcrouting.replica.Replica;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.github.r2dbcrouting.testbed.Sql;

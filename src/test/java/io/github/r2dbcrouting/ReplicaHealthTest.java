@@ -2,6 +2,9 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 
+import io.github.r2dbcrouting.dialect.ReplicationStatus;
+import io.github.r2dbcrouting.replica.Replica;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +29,13 @@ final class ReplicaHealthTest {
 
     private final ScriptedDialect dialect = new ScriptedDialect();
 
-    private final RoutingConnectionFactory router = RoutingConnectionFactory.builder()
+    private final RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
             .primary(this.primary)
             .replica("replica-1", this.replica1)
             .replica("replica-2", this.replica2)
             .dialect(this.dialect)
             .scheduler(this.time)
-            .build();
+            .build());
 
     @AfterEach
     void close() {
@@ -155,14 +158,14 @@ final class ReplicaHealthTest {
         nextProbe();
         readTargets(3).distinct().as(StepVerifier::create).expectNext("primary").verifyComplete();
 
-        RoutingConnectionFactory strict = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory strict = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .primary(this.primary)
                 .replica("replica-1", this.replica1)
                 .replica("replica-2", this.replica2)
                 .dialect(this.dialect)
                 .scheduler(this.time)
                 .fallbackToPrimary(false)
-                .build();
+                .build());
         try {
             this.time.advanceTime();
             strict.create()

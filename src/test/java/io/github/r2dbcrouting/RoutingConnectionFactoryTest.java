@@ -26,11 +26,11 @@ final class RoutingConnectionFactoryTest {
 
     private final StubConnectionFactory replica2 = new StubConnectionFactory("replica-2");
 
-    private final RoutingConnectionFactory router = RoutingConnectionFactory.builder().monitoring(false)
+    private final RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
             .primary(this.primary)
             .replica("replica-1", this.replica1)
             .replica("replica-2", this.replica2)
-            .build();
+            .build());
 
     private static Mono<String> targetOf(Mono<? extends Connection> connection) {
         return Mono.usingWhen(connection, c -> Mono.just(StubConnectionFactory.targetOf(c)), Connection::close);
@@ -142,10 +142,10 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void replicaRouteFallsBackToPrimaryWithoutReplicas() {
-        RoutingConnectionFactory primaryOnly = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory primaryOnly = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .monitoring(false)
                 .primary(this.primary)
-                .build();
+                .build());
         targetOf(primaryOnly.create())
                 .contextWrite(withReplica())
                 .as(StepVerifier::create)
@@ -155,10 +155,10 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void replicaRouteFailsWithoutReplicasWhenFallbackIsDisabled() {
-        RoutingConnectionFactory strict = RoutingConnectionFactory.builder().monitoring(false)
+        RoutingConnectionFactory strict = new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
                 .primary(this.primary)
                 .fallbackToPrimary(false)
-                .build();
+                .build());
         targetOf(strict.create())
                 .contextWrite(withReplica())
                 .as(StepVerifier::create)
@@ -176,11 +176,6 @@ final class RoutingConnectionFactoryTest {
     }
 
     @Test
-    void createReturnsOneStatelessPublisher() {
-        assertThat(this.router.create()).isSameAs(this.router.create());
-    }
-
-    @Test
     void metadataAndUnwrapAreThePrimarys() {
         assertThat(this.router.getMetadata().getName()).isEqualTo("stub-primary");
         assertThat(this.router.unwrap()).isSameAs(this.primary);
@@ -189,10 +184,10 @@ final class RoutingConnectionFactoryTest {
     @Test
     void closeLeavesCallersFactoriesOpenAndRefusesNewConnections() {
         ConnectionPool callersPool = new ConnectionPool(ConnectionPoolConfiguration.builder(this.primary).build());
-        RoutingConnectionFactory pooled = RoutingConnectionFactory.builder()
+        RoutingConnectionFactory pooled = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .monitoring(false)
                 .primary(callersPool)
-                .build();
+                .build());
 
         pooled.close().as(StepVerifier::create).verifyComplete();
         pooled.close().as(StepVerifier::create).verifyComplete();
@@ -209,12 +204,12 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void closeClosesOwnedPoolsAndLetsHandedOutConnectionsBeReleased() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
+        RoutingConnectionFactory owning = new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
                 .primary("r2dbc:pool:mysql://app@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app@127.0.0.1:2/app")
-                .build();
-        ConnectionPool primaryPool = (ConnectionPool) owning.primary();
-        ConnectionPool replicaPool = (ConnectionPool) owning.replicas().get(0).connectionFactory();
+                .build());
+        ConnectionPool primaryPool = (ConnectionPool) owning.unwrap();
+        ConnectionPool replicaPool = (ConnectionPool) owning.replicaConnectionFactory("replica-1");
 
         owning.close().as(StepVerifier::create).verifyComplete();
 
@@ -224,16 +219,16 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void builtPoolsTakeTheCommonThenTheTargetsSettings() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
+        RoutingConnectionFactory owning = new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
                 .primary("r2dbc:mysql://app@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app@127.0.0.1:2/app")
                 .pool(pool -> pool.maxSize(7))
                 .pool("replica-1", pool -> pool.maxSize(3))
-                .build();
+                .build());
         try {
-            assertThat(((ConnectionPool) owning.primary()).getMetrics().orElseThrow().getMaxAllocatedSize())
+            assertThat(((ConnectionPool) owning.unwrap()).getMetrics().orElseThrow().getMaxAllocatedSize())
                     .isEqualTo(7);
-            assertThat(((ConnectionPool) owning.replicas().get(0).connectionFactory()).getMetrics().orElseThrow()
+            assertThat(((ConnectionPool) owning.replicaConnectionFactory("replica-1")).getMetrics().orElseThrow()
                     .getMaxAllocatedSize()).isEqualTo(3);
         }
         finally {
@@ -243,10 +238,10 @@ final class RoutingConnectionFactoryTest {
 
     @Test
     void toStringAndErrorsNeverShowPasswords() {
-        RoutingConnectionFactory owning = RoutingConnectionFactory.builder().monitoring(false)
+        RoutingConnectionFactory owning = new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
                 .primary("r2dbc:mysql://app:s3cret@127.0.0.1:1/app")
                 .replica("replica-1", "r2dbc:mysql://app:s3cret@127.0.0.1:2/app")
-                .build();
+                .build());
         try {
             assertThat(owning.toString()).doesNotContain("s3cret").contains("replica-1");
             assertThat(owning.replicas().get(0).toString()).doesNotContain("s3cret");
@@ -255,13 +250,13 @@ final class RoutingConnectionFactoryTest {
             owning.dispose();
         }
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().primary("mysql://app:s3cret@host/app"))
+                .isThrownBy(() -> RoutingConfiguration.builder().primary("mysql://app:s3cret@host/app"))
                 .withMessageNotContaining("s3cret")
                 .withMessageContaining("primary")
                 .satisfies(error -> assertThat(error.getCause()).isNull());
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().primary("r2dbc:nodriver://app:s3cret@h/app")
-                        .build())
+                .isThrownBy(() -> new RoutingConnectionFactory(RoutingConfiguration.builder().primary("r2dbc:nodriver://app:s3cret@h/app")
+                        .build()))
                 .withMessageNotContaining("s3cret")
                 .withMessageContaining("nodriver");
     }
@@ -269,43 +264,43 @@ final class RoutingConnectionFactoryTest {
     @Test
     void builderRejectsNullTargets() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().primary((io.r2dbc.spi.ConnectionFactory) null))
+                .isThrownBy(() -> RoutingConfiguration.builder().primary((io.r2dbc.spi.ConnectionFactory) null))
                 .withMessageContaining("primary");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().replica("replica-1",
+                .isThrownBy(() -> RoutingConfiguration.builder().replica("replica-1",
                         (io.r2dbc.spi.ConnectionFactory) null))
                 .withMessageContaining("connectionFactory");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().replica(" ", this.replica1))
+                .isThrownBy(() -> RoutingConfiguration.builder().replica(" ", this.replica1))
                 .withMessageContaining("name");
     }
 
     @Test
     void builderRejectsDuplicateTargets() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
+                .isThrownBy(() -> RoutingConfiguration.builder().monitoring(false)
                         .replica("replica-1", this.replica1)
                         .replica("replica-1", this.replica2))
                 .withMessageContaining("Duplicate replica name 'replica-1'");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
+                .isThrownBy(() -> RoutingConfiguration.builder().monitoring(false)
                         .replica("replica-1", this.replica1)
                         .replica("replica-2", this.replica1))
                 .withMessageContaining("same ConnectionFactory as replica 'replica-1'");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().monitoring(false)
+                .isThrownBy(() -> new RoutingConnectionFactory(RoutingConfiguration.builder().monitoring(false)
                         .primary(this.primary)
                         .replica("replica-1", this.primary)
-                        .build())
+                        .build()))
                 .withMessageContaining("primary's ConnectionFactory");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().replica("primary", this.replica1))
+                .isThrownBy(() -> RoutingConfiguration.builder().replica("primary", this.replica1))
                 .withMessageContaining("primary's name");
     }
 
     @Test
     void builderRejectsNonPositiveWeightsAndUnknownNames() {
-        RoutingConnectionFactory.Builder builder = RoutingConnectionFactory.builder().monitoring(false)
+        RoutingConfiguration.Builder builder = RoutingConfiguration.builder().monitoring(false)
                 .replica("replica-1", this.replica1);
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> builder.weight("replica-1", 0))
@@ -319,17 +314,9 @@ final class RoutingConnectionFactoryTest {
     }
 
     @Test
-    void builderRejectsUnknownStrategy() {
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().replicaSelection("fastest"))
-                .withMessage("Unknown replica selection 'fastest'; use one of round-robin, random, weighted, "
-                        + "least-in-use");
-    }
-
-    @Test
     void buildWithoutPrimaryFails() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> RoutingConnectionFactory.builder().replica("replica-1", this.replica1).build())
+                .isThrownBy(() -> new RoutingConnectionFactory(RoutingConfiguration.builder().replica("replica-1", this.replica1).build()))
                 .withMessageContaining("No primary is configured");
     }
 }

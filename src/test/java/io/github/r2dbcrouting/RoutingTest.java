@@ -58,9 +58,4 @@ final class RoutingTest {
     void routeMustNotBeNull() {
         assertThatIllegalArgumentException().isThrownBy(() -> Routing.withRoute(null));
     }
-
-    @Test
-    void theContextKeyIsNamespaced() {
-        assertThat(Routing.CONTEXT_KEY).isEqualTo("io.github.r2dbcrouting.Routing.ROUTE");
-    }
 }

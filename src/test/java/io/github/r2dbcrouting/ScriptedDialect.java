@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.r2dbcrouting.dialect.ReplicationDialect;
+import io.github.r2dbcrouting.dialect.ReplicationStatus;
 import io.r2dbc.spi.Connection;
 import reactor.core.publisher.Mono;
 
@@ -45,10 +47,5 @@ final class ScriptedDialect implements ReplicationDialect {
     @Override
     public boolean covers(String replicaPosition, String writePosition) {
         return ReplicationDialect.mariaDb().covers(replicaPosition, writePosition);
-    }
-
-    @Override
-    public boolean isValidPosition(String position) {
-        return ReplicationDialect.mariaDb().isValidPosition(position);
     }
 }

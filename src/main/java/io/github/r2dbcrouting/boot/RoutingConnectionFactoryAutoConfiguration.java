@@ -23,11 +23,11 @@ import org.springframework.context.annotation.Conditional;
 @ConditionalOnClass({ConnectionFactory.class, ConnectionPool.class})
 @Conditional(OnRoutingPropertiesCondition.class)
 @EnableConfigurationProperties(RoutingProperties.class)
-public class RoutingConnectionFactoryAutoConfiguration {
+public final class RoutingConnectionFactoryAutoConfiguration {
 
     @Bean(destroyMethod = "dispose")
     @ConditionalOnMissingBean(ConnectionFactory.class)
     RoutingConnectionFactory connectionFactory(RoutingProperties properties) {
-        return new RoutingPropertiesMapper(properties).build();
+        return new RoutingConnectionFactory(new RoutingPropertiesMapper(properties).configuration());
     }
 }

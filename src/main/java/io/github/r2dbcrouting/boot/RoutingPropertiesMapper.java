@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import io.github.r2dbcrouting.ReplicaSelector;
-import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.internal.Masking;
+import io.github.r2dbcrouting.replica.ReplicaSelector;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
- * Checks {@link RoutingProperties} and builds the {@link RoutingConnectionFactory} they describe. Every problem is
+ * Checks {@link RoutingProperties} and builds the {@link RoutingConfiguration} they describe. Every problem is
  * reported as an {@link InvalidRoutingPropertyException} that names the property to fix.
  */
 final class RoutingPropertiesMapper {
@@ -33,20 +33,20 @@ final class RoutingPropertiesMapper {
     }
 
     /**
-     * @return a new router with its own pools, which the caller closes
+     * @return the configuration of a router that builds its own pools
      * @throws InvalidRoutingPropertyException if a property is missing or wrong
      */
-    RoutingConnectionFactory build() {
+    RoutingConfiguration configuration() {
         RoutingProperties.Primary primary = this.properties.getPrimary();
         String primaryPrefix = RoutingProperties.PREFIX + ".primary";
-        RoutingConnectionFactory.Builder builder = RoutingConnectionFactory.builder()
-                .primary(options(RoutingConnectionFactory.PRIMARY, primaryPrefix, primary))
+        RoutingConfiguration.Builder builder = RoutingConfiguration.builder()
+                .primary(options(RoutingConfiguration.PRIMARY, primaryPrefix, primary))
                 .replicaSelection(selector(this.properties.getReplicaSelection()))
                 .fallbackToPrimary(this.properties.isFallbackToPrimary())
                 .pool(poolDefaults(this.properties.getPool()));
         applyMonitoring(builder);
-        checkPool(RoutingConnectionFactory.PRIMARY, primaryPrefix, primary.getPool());
-        builder.pool(RoutingConnectionFactory.PRIMARY, poolOverrides(primary.getPool()));
+        checkPool(RoutingConfiguration.PRIMARY, primaryPrefix, primary.getPool());
+        builder.pool(RoutingConfiguration.PRIMARY, poolOverrides(primary.getPool()));
 
         Map<String, String> names = new HashMap<>();
         List<RoutingProperties.Replica> replicas = this.properties.getReplicas();
@@ -67,7 +67,7 @@ final class RoutingPropertiesMapper {
         return builder.build();
     }
 
-    private void applyMonitoring(RoutingConnectionFactory.Builder builder) {
+    private void applyMonitoring(RoutingConfiguration.Builder builder) {
         RoutingProperties.Monitoring monitoring = this.properties.getMonitoring();
         String prefix = RoutingProperties.PREFIX + ".";
         builder.monitoring(monitoring.isEnabled())
@@ -95,8 +95,8 @@ final class RoutingPropertiesMapper {
             Map<String, String> names) {
         String configured = replica.getName();
         String name = configured == null || configured.isBlank() ? "replica-" + (index + 1) : configured.trim();
-        if (RoutingConnectionFactory.PRIMARY.equals(name)) {
-            throw new InvalidRoutingPropertyException(prefix + ".name", "'" + RoutingConnectionFactory.PRIMARY
+        if (RoutingConfiguration.PRIMARY.equals(name)) {
+            throw new InvalidRoutingPropertyException(prefix + ".name", "'" + RoutingConfiguration.PRIMARY
                     + "' is reserved for the primary", "Give the replica another name, for example replica-"
                     + (index + 1) + ".");
         }
@@ -113,11 +113,11 @@ final class RoutingPropertiesMapper {
         String url = properties.getUrl();
         String property = prefix + ".url";
         if (url == null || url.isBlank()) {
-            String what = RoutingConnectionFactory.PRIMARY.equals(target) ? "the primary"
+            String what = RoutingConfiguration.PRIMARY.equals(target) ? "the primary"
                     : "replica '" + target + "'";
             throw new InvalidRoutingPropertyException(property, "no R2DBC URL is set for " + what,
                     "Set " + property + " to the R2DBC URL of " + what + ", for example " + EXAMPLE_URL
-                            + (RoutingConnectionFactory.PRIMARY.equals(target) ? "."
+                            + (RoutingConfiguration.PRIMARY.equals(target) ? "."
                                     : ", or remove the replica."));
         }
         ConnectionFactoryOptions parsed;

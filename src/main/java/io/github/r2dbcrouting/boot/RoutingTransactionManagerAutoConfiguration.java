@@ -25,7 +25,7 @@ import org.springframework.transaction.ReactiveTransactionManager;
 @ConditionalOnClass({R2dbcTransactionManager.class, ReactiveTransactionManager.class})
 @ConditionalOnSingleCandidate(ConnectionFactory.class)
 @ConditionalOnBean(RoutingConnectionFactory.class)
-public class RoutingTransactionManagerAutoConfiguration {
+public final class RoutingTransactionManagerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(ReactiveTransactionManager.class)

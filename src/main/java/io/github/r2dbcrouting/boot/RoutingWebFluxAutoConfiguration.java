@@ -28,7 +28,7 @@ import org.springframework.web.server.WebFilter;
 @ConditionalOnClass({WebFilter.class, DispatcherHandler.class})
 @ConditionalOnBean(RoutingConnectionFactory.class)
 @EnableConfigurationProperties(RoutingProperties.class)
-public class RoutingWebFluxAutoConfiguration {
+public final class RoutingWebFluxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean

@@ -1,6 +1,7 @@
 package io.github.r2dbcrouting.boot;
 
-import io.github.r2dbcrouting.Replica;
+import io.github.r2dbcrouting.replica.Replica;
+import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.transaction.RoutingTransactionManager;
 import io.github.r2dbcrouting.web.RoutingWebFilter;
@@ -55,11 +56,7 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
     }
 
     private static ConnectionFactory replica(RoutingConnectionFactory router, String name) {
-        return router.replicas().stream()
-                .filter(replica -> replica.name().equals(name))
-                .findFirst()
-                .map(Replica::connectionFactory)
-                .orElseThrow();
+        return router.replicaConnectionFactory(name);
     }
 
     @Test
@@ -69,7 +66,8 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
             RoutingConnectionFactory router = context.getBean(RoutingConnectionFactory.class);
             assertThat(router.replicas()).extracting(Replica::name).containsExactly("replica-1", "reporting");
             assertThat(router.replicas()).extracting(Replica::weight).containsExactly(1, 3);
-            assertThat(router.toString()).contains("replicaSelection=round-robin", "fallbackToPrimary=true");
+            assertThat(router.configuration().getReplicaSelection()).hasToString("round-robin");
+            assertThat(router.configuration().isFallbackToPrimary()).isTrue();
             assertThat(context.getBean(DatabaseClient.class).getConnectionFactory()).isSameAs(router);
         });
     }
@@ -83,7 +81,7 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
                         "spring.r2dbc.routing.replicas[1].pool.max-size=2")
                 .run(context -> {
                     RoutingConnectionFactory router = context.getBean(RoutingConnectionFactory.class);
-                    assertThat(metrics(router.primary()).getMaxAllocatedSize()).isEqualTo(8);
+                    assertThat(metrics(router.unwrap()).getMaxAllocatedSize()).isEqualTo(8);
                     assertThat(metrics(replica(router, "replica-1")).getMaxAllocatedSize()).isEqualTo(4);
                     assertThat(metrics(replica(router, "reporting")).getMaxAllocatedSize()).isEqualTo(2);
                 });
@@ -94,8 +92,12 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
         this.runner.withPropertyValues(CLUSTER)
                 .withPropertyValues("spring.r2dbc.routing.replica-selection=least-in-use",
                         "spring.r2dbc.routing.fallback-to-primary=false")
-                .run(context -> assertThat(context.getBean(RoutingConnectionFactory.class).toString())
-                        .contains("replicaSelection=least-in-use", "fallbackToPrimary=false"));
+                .run(context -> {
+                    RoutingConfiguration configuration = context.getBean(RoutingConnectionFactory.class)
+                            .configuration();
+                    assertThat(configuration.getReplicaSelection()).hasToString("least-in-use");
+                    assertThat(configuration.isFallbackToPrimary()).isFalse();
+                });
     }
 
     @Test
@@ -116,10 +118,10 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
             assertThat(router[0].isDisposed()).isFalse();
         });
         assertThat(router[0].isDisposed()).isTrue();
-        assertThat(((ConnectionPool) router[0].primary()).isDisposed()).isTrue();
+        assertThat(((ConnectionPool) router[0].unwrap()).isDisposed()).isTrue();
         assertThat(router[0].replicas())
-                .allSatisfy(replica -> assertThat(((ConnectionPool) replica.connectionFactory()).isDisposed())
-                        .isTrue());
+                .allSatisfy(replica -> assertThat(((ConnectionPool) router[0].replicaConnectionFactory(replica.name()))
+                        .isDisposed()).isTrue());
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
-import io.github.r2dbcrouting.Replica;
+import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.r2dbc.pool.ConnectionPool;
@@ -22,13 +22,13 @@ public final class Routers {
     }
 
     public static RoutingConnectionFactory router(MariaDbCluster cluster,
-            UnaryOperator<RoutingConnectionFactory.Builder> settings) {
-        return settings.apply(RoutingConnectionFactory.builder()
+            UnaryOperator<RoutingConfiguration.Builder> settings) {
+        return new RoutingConnectionFactory(settings.apply(RoutingConfiguration.builder()
                         .primary(cluster.primary().options())
                         .replica("replica-1", cluster.replica(1).options())
                         .replica("replica-2", cluster.replica(2).options())
                         .pool(pool -> pool.initialSize(0).maxSize(10).maxAcquireTime(Duration.ofSeconds(5))))
-                .build();
+                .build());
     }
 
     /**
@@ -50,8 +50,8 @@ public final class Routers {
     }
 
     public static boolean everyPoolIdle(RoutingConnectionFactory router) {
-        return acquired(router.primary()) == 0
-                && router.replicas().stream().map(Replica::connectionFactory).allMatch(pool -> acquired(pool) == 0);
+        return acquired(router.unwrap()) == 0 && router.replicas().stream()
+                .allMatch(replica -> acquired(router.replicaConnectionFactory(replica.name())) == 0);
     }
 
     /**

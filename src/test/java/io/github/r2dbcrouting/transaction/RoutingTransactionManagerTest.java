@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import io.github.r2dbcrouting.Route;
 import io.github.r2dbcrouting.Routing;
+import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,12 @@ final class RoutingTransactionManagerTest {
 
     private static final String WHERE = "SELECT DATABASE() AS db, SESSION_ID() AS session";
 
-    private final RoutingConnectionFactory router = RoutingConnectionFactory.builder()
+    private final RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
             .primary(url("primary"))
             .replica("replica-1", url("replica-1"))
             .pool(pool -> pool.initialSize(0).maxSize(4))
             .monitoring(false)
-            .build();
+            .build());
 
     private final RoutingTransactionManager transactionManager = new RoutingTransactionManager(this.router);
 

@@ -2,7 +2,6 @@ package io.github.r2dbcrouting.examples.notes;
 
 import java.time.Duration;
 
-import io.github.r2dbcrouting.Replica;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -32,13 +31,13 @@ public class DemoSchema implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        Mono<Void> schema = execute(this.router.primary(), CREATE_TABLE);
+        Mono<Void> schema = execute(this.router.unwrap(), CREATE_TABLE);
         String h2Primary = this.properties.h2Primary();
         if (h2Primary != null && !h2Primary.isBlank()) {
             String link = "CREATE LINKED TABLE IF NOT EXISTS note('org.h2.Driver', '" + h2Primary
                     + "', 'sa', '', 'NOTE') READONLY";
             schema = schema.thenMany(Flux.fromIterable(this.router.replicas())
-                    .map(Replica::connectionFactory)
+                    .map(replica -> this.router.replicaConnectionFactory(replica.name()))
                     .concatMap(replica -> execute(replica, link)))
                     .then();
         }

@@ -1,0 +1,77 @@
+package io.github.r2dbcrouting;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Closeable;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Opens the targets of a {@link RoutingConfiguration}: a caller's factory is used as it is, options get a pool that
+ * resets session state on release, and these pools are the router's to close.
+ */
+final class TargetPools {
+
+    private final RoutingConfiguration configuration;
+
+    private final List<Closeable> owned = new ArrayList<>();
+
+    TargetPools(RoutingConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /**
+     * @return the target's factory: the caller's, or a new pool owned by this object
+     * @throws IllegalArgumentException if no driver serves the target's options
+     */
+    ConnectionFactory open(RoutingConfiguration.Target target) {
+        ConnectionFactory given = target.connectionFactory();
+        if (given != null) {
+            return given;
+        }
+        ConnectionFactoryOptions options = target.options();
+        ConnectionFactory driver;
+        try {
+            driver = ConnectionFactories.get(options);
+        }
+        catch (IllegalStateException ex) {
+            throw new IllegalArgumentException("No R2DBC driver for '" + target.name() + "' (driver "
+                    + options.getValue(ConnectionFactoryOptions.DRIVER) + "): add the driver to the classpath or "
+                    + "fix the URL", ex);
+        }
+        if (driver instanceof ConnectionPool pool) {
+            this.owned.add(pool);
+            return pool;
+        }
+        ConnectionPoolConfiguration.Builder pool = ConnectionPoolConfiguration
+                .builder(SessionReset.of(driver, this.configuration.getReleaseTimeout()))
+                .name(target.name());
+        this.configuration.getPool().accept(pool);
+        if (target.pool() != null) {
+            target.pool().accept(pool);
+        }
+        ConnectionPool built = new ConnectionPool(pool.build());
+        this.owned.add(built);
+        return built;
+    }
+
+    /**
+     * @return how many pools this object built
+     */
+    int size() {
+        return this.owned.size();
+    }
+
+    /**
+     * Close every pool built here, each even if another fails.
+     */
+    Mono<Void> close() {
+        return Flux.fromIterable(this.owned).concatMapDelayError(Closeable::close).then();
+    }
+}
