@@ -3,6 +3,9 @@ package io.github.r2dbcrouting.spring;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.it.Routers;
+import io.github.r2dbcrouting.replica.ReplicaState;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.github.r2dbcrouting.testbed.MariaDbServer;
 import io.github.r2dbcrouting.testbed.Sql;
@@ -10,7 +13,9 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +39,9 @@ abstract class ClusterApplicationTests {
     @LocalServerPort
     int port;
 
+    @Autowired
+    RoutingConnectionFactory router;
+
     @BeforeAll
     static void createSchema(MariaDbCluster started) {
         cluster = started;
@@ -48,6 +56,16 @@ abstract class ClusterApplicationTests {
                 .as(StepVerifier::create)
                 .expectComplete()
                 .verify(TIMEOUT);
+    }
+
+    /**
+     * Other test classes stop replication or delay it on the shared cluster; this application's monitor must have
+     * seen both replicas back before a test expects reads on them.
+     */
+    @BeforeEach
+    void replicasAreUp() {
+        Routers.await("both replicas are UP for the application", TIMEOUT,
+                () -> this.router.replicas().stream().allMatch(replica -> replica.state() == ReplicaState.UP));
     }
 
     @DynamicPropertySource

@@ -4,12 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.r2dbcrouting.Replica;
-import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.replica.Replica;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -25,15 +22,11 @@ final class ConcurrentRequestsIT extends ClusterApplicationTests {
 
     private static final int REQUESTS = 200;
 
-    @Autowired
-    private RoutingConnectionFactory router;
-
     private List<ConnectionPool> pools() {
         List<ConnectionPool> pools = new ArrayList<>();
-        pools.add((ConnectionPool) this.router.primary());
+        pools.add((ConnectionPool) this.router.unwrap());
         for (Replica replica : this.router.replicas()) {
-            ConnectionFactory factory = replica.connectionFactory();
-            pools.add((ConnectionPool) factory);
+            pools.add((ConnectionPool) this.router.replicaConnectionFactory(replica.name()));
         }
         return pools;
     }
