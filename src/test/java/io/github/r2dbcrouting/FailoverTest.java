@@ -84,17 +84,6 @@ final class FailoverTest {
     }
 
     @Test
-    void cancellingBeforeTheConnectionArrivesReleasesNothingTwice() {
-        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
-        router.create()
-                .contextWrite(withReplica())
-                .as(StepVerifier::create)
-                .thenCancel()
-                .verify();
-        assertThat(this.replica1.open.get() + this.replica2.open.get()).isZero();
-    }
-
-    @Test
     void whenEveryReplicaFailsTheReadGoesToPrimary() {
         RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
         this.replica1.failWith(REFUSED);

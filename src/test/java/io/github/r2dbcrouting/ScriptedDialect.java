@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.dialect.ReplicationStatus;
 import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,6 +24,11 @@ final class ScriptedDialect implements ReplicationDialect {
     final AtomicInteger waits = new AtomicInteger();
 
     volatile String lastWrite = "0-1-1";
+
+    /**
+     * When set, what every wait for a position answers instead of {@link #applies}.
+     */
+    volatile @Nullable Mono<Boolean> pendingWait;
 
     static ReplicationStatus healthy(String position) {
         return new ReplicationStatus(true, true, Duration.ZERO, position);
@@ -41,6 +47,10 @@ final class ScriptedDialect implements ReplicationDialect {
     @Override
     public Mono<Boolean> awaitPosition(Connection connection, String position, Duration timeout) {
         this.waits.incrementAndGet();
+        Mono<Boolean> pending = this.pendingWait;
+        if (pending != null) {
+            return pending;
+        }
         return Mono.just(this.applies.getOrDefault(StubConnectionFactory.targetOf(connection), false));
     }
 
