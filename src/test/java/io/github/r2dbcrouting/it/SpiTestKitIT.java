@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * fixed shuffled orders: a connection must behave the same whoever used it before.
  */
 @ExtendWith(MariaDbCluster.class)
-final class TestKitIT {
+final class SpiTestKitIT {
 
     @Nested
     class WithoutRoute {
