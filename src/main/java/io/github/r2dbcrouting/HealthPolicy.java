@@ -12,6 +12,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class HealthPolicy {
 
+    /**
+     * Healthy probes in a row that bring a DOWN replica back.
+     */
+    static final int RISE = 2;
+
+    /**
+     * How far a rest may be shortened or lengthened at random, so that many application instances do not all
+     * return to a replica at the same moment: plus or minus 20%.
+     */
+    static final double JITTER = 0.2;
+
     final Duration maxLag;
 
     final Duration initialBackoff;
@@ -53,14 +64,16 @@ final class HealthPolicy {
     }
 
     /**
-     * @param failures consecutive failures, at least 1
-     * @return how long to rest after that many failures: the initial backoff, doubled for every further failure,
-     * at most the maximum
+     * @param failures outages in the series, at least 1
+     * @param jitter a number in [0, 1), drawn at random by the caller
+     * @return how long to rest after that many outages: the initial backoff, doubled for every further outage, at
+     * most the maximum, then shortened or lengthened by up to {@link #JITTER}
      */
-    Duration backoff(int failures) {
+    Duration backoff(int failures, double jitter) {
         int doublings = Math.min(failures - 1, 30);
         long nanos = this.initialBackoff.toNanos() << doublings;
-        return nanos <= 0 || nanos > this.maxBackoff.toNanos() ? this.maxBackoff : Duration.ofNanos(nanos);
+        long base = nanos <= 0 || nanos > this.maxBackoff.toNanos() ? this.maxBackoff.toNanos() : nanos;
+        return Duration.ofNanos((long) (base * (1 - JITTER + 2 * JITTER * jitter)));
     }
 
     static String seconds(Duration duration) {

@@ -2,6 +2,7 @@ package io.github.r2dbcrouting;
 
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -142,7 +143,8 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
     void failed(ReplicaTarget replica, Throwable error) {
         String why = "connection failed: " + describe(error);
         long now = nanos();
-        changed(replica, replica.update(health -> health.failed(why, this.policy, now)));
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        changed(replica, replica.update(health -> health.failed(why, this.policy, now, jitter)));
         if (!this.monitored) {
             reinstateAfterRest(replica);
         }
@@ -151,14 +153,16 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
     @Override
     public void probed(ReplicaTarget replica, @Nullable ReplicationStatus status) {
         long now = nanos();
-        changed(replica, replica.update(health -> health.probed(status, this.policy, now)));
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        changed(replica, replica.update(health -> health.probed(status, this.policy, now, jitter)));
     }
 
     @Override
     public void unreachable(ReplicaTarget replica, Throwable error) {
         String why = "unreachable: " + describe(error);
         long now = nanos();
-        changed(replica, replica.update(health -> health.failed(why, this.policy, now)));
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        changed(replica, replica.update(health -> health.failed(why, this.policy, now, jitter)));
     }
 
     /**
@@ -172,7 +176,7 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
         long rest = replica.health().restNanos(nanos());
         try {
             replica.reinstatement.update(this.scheduler.schedule(() -> {
-                ReplicaState before = replica.update(health -> health.reinstated(nanos()));
+                ReplicaHealth before = replica.update(health -> health.reinstated(nanos()));
                 changed(replica, before);
                 if (before == null && replica.state() == ReplicaState.DOWN) {
                     // It failed again meanwhile: its rest is longer now.
@@ -188,19 +192,29 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
     /**
      * After a replica's state may have changed: publish the new list of UP replicas and log the change once.
      *
-     * @param previous the state before, if it changed; {@code null} if it did not
+     * @param previous the health before, if the state changed; {@code null} if it did not
      */
-    private void changed(ReplicaTarget replica, @Nullable ReplicaState previous) {
+    private void changed(ReplicaTarget replica, @Nullable ReplicaHealth previous) {
         if (previous == null) {
             return;
         }
         publish(CHANGES.incrementAndGet(this));
         ReplicaHealth now = replica.health();
-        if (now.state() == ReplicaState.UP) {
-            logger.info("Replica {} is UP again (was {}): {}", replica.name(), previous, now.reason());
+        if (!previous.checked()) {
+            // Its first state: it was never UP, whatever the initial optimism said.
+            if (now.state() == ReplicaState.UP) {
+                logger.info("Replica {} is UP: {}", replica.name(), now.reason());
+            }
+            else {
+                logger.warn("Replica {} is {} at its first check: {}", replica.name(), now.state(), now.reason());
+            }
+        }
+        else if (now.state() == ReplicaState.UP) {
+            logger.info("Replica {} is UP again (was {}): {}", replica.name(), previous.state(), now.reason());
         }
         else {
-            logger.warn("Replica {} is {} (was {}): {}", replica.name(), now.state(), previous, now.reason());
+            logger.warn("Replica {} is {} (was {}): {}", replica.name(), now.state(), previous.state(),
+                    now.reason());
         }
     }
 

@@ -113,10 +113,10 @@ final class ReplicaTarget implements Replica {
     /**
      * Apply {@code transition} to the current health, atomically.
      *
-     * @return the state before, if the state changed; {@code null} if it did not
+     * @return the health before, if the state changed; {@code null} if it did not
      */
     @Nullable
-    ReplicaState update(UnaryOperator<ReplicaHealth> transition) {
+    ReplicaHealth update(UnaryOperator<ReplicaHealth> transition) {
         for (;;) {
             ReplicaHealth before = this.health;
             ReplicaHealth after = transition.apply(before);
@@ -124,7 +124,7 @@ final class ReplicaTarget implements Replica {
                 return null;
             }
             if (HEALTH.compareAndSet(this, before, after)) {
-                return before.state() == after.state() ? null : before.state();
+                return before.state() == after.state() ? null : before;
             }
         }
     }

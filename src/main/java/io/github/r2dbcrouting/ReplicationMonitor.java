@@ -2,7 +2,6 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.dialect.ReplicationStatus;
@@ -20,7 +19,8 @@ import reactor.util.Loggers;
 /**
  * Watches one replica in the background, on a connection of its own (never one of the application's pool): every
  * interval it reads the replica's replication status and reports it to the router. Every step has a timeout, so a
- * hung server cannot hang the monitor. A DOWN replica is probed again only when its backoff is over.
+ * hung server cannot hang the monitor. A DOWN replica is probed every interval too, each time on a new connection
+ * (the one it had may have died with the server), so that it is back as soon as it answers.
  */
 final class ReplicationMonitor implements Disposable {
 
@@ -62,19 +62,14 @@ final class ReplicationMonitor implements Disposable {
     void start() {
         this.loop = Flux.interval(Duration.ZERO, this.interval, this.scheduler)
                 .onBackpressureDrop()
-                .concatMap(tick -> probeIfDue(), 1)
+                .concatMap(tick -> probe(), 1)
                 .subscribe();
     }
 
-    private Mono<Void> probeIfDue() {
-        if (this.replica.state() == ReplicaState.DOWN
-                && !this.replica.health().restOver(this.scheduler.now(TimeUnit.NANOSECONDS))) {
-            return Mono.empty();
-        }
-        return probe();
-    }
-
     Mono<Void> probe() {
+        if (this.replica.state() == ReplicaState.DOWN) {
+            closeConnection();
+        }
         return connection()
                 .flatMap(this::status)
                 .timeout(this.timeout, this.scheduler)

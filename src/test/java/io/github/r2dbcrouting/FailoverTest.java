@@ -151,9 +151,10 @@ final class FailoverTest {
                 .verifyComplete();
         this.replica1.failWith(null);
 
-        this.time.advanceTimeBy(Duration.ofMillis(2999));
+        // 3s, shortened or lengthened by up to 20% at random.
+        this.time.advanceTimeBy(Duration.ofMillis(2399));
         assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.DOWN);
-        this.time.advanceTimeBy(Duration.ofMillis(1));
+        this.time.advanceTimeBy(Duration.ofMillis(1201));
         assertThat(router.replicas().get(0).state()).isEqualTo(ReplicaState.UP);
     }
 
@@ -164,27 +165,28 @@ final class FailoverTest {
         Mono<String> read = targetOf(router.create()).contextWrite(withReplica());
         this.replica1.failWith(REFUSED);
         read.as(StepVerifier::create).expectNext("replica-2").verifyComplete();
-        this.time.advanceTimeBy(Duration.ofSeconds(1));
+        this.time.advanceTimeBy(Duration.ofMillis(1200));
         assertThat(replica1.state()).isEqualTo(ReplicaState.UP);
 
         Flux.range(0, 2).concatMap(i -> read).as(StepVerifier::create)
                 .expectNext("replica-2", "replica-2")
                 .verifyComplete();
         assertThat(replica1.state()).isEqualTo(ReplicaState.DOWN);
-        this.time.advanceTimeBy(Duration.ofMillis(1999));
+        this.time.advanceTimeBy(Duration.ofMillis(1599));
         assertThat(replica1.state()).isEqualTo(ReplicaState.DOWN);
         this.replica1.failWith(null);
-        this.time.advanceTimeBy(Duration.ofMillis(1));
+        this.time.advanceTimeBy(Duration.ofMillis(801));
         assertThat(replica1.state()).isEqualTo(ReplicaState.UP);
     }
 
     @Test
     void backoffDoublesUpToItsMaximum() {
         HealthPolicy policy = new HealthPolicy(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10));
-        assertThat(policy.backoff(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(policy.backoff(4)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(policy.backoff(5)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(policy.backoff(500)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(1, 0.5)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.backoff(2, 0.5)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(policy.backoff(4, 0.5)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(policy.backoff(5, 0.5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(500, 0.5)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(5, 0.0)).isEqualTo(Duration.ofSeconds(8));
     }
 }

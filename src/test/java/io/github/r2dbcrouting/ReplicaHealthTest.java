@@ -128,7 +128,7 @@ final class ReplicaHealthTest {
     }
 
     @Test
-    void downReplicaIsProbedAgainOnlyAfterAnExponentialBackoff() {
+    void downReplicaIsProbedEveryIntervalOnANewConnectionAndReturnsAfterTwoHealthyProbes() {
         R2dbcNonTransientResourceException refused = new R2dbcNonTransientResourceException("Connection refused");
         this.dialect.status.put("replica-1", Mono.error(refused));
         this.replica1.failWith(refused);
@@ -137,17 +137,19 @@ final class ReplicaHealthTest {
         assertThat(replica(1).reason()).isEqualTo("unreachable: Connection refused");
         int attempts = this.replica1.attempts.get();
 
-        // First failure: rest 1s. The probe after it fails again: rest 2s, so the next tick is skipped.
+        // No rest for the monitor: every tick tries a new connection.
         nextProbe();
-        assertThat(this.replica1.attempts.get()).isEqualTo(attempts + 1);
         nextProbe();
-        assertThat(this.replica1.attempts.get()).isEqualTo(attempts + 1);
+        assertThat(this.replica1.attempts.get()).isEqualTo(attempts + 2);
 
         this.replica1.failWith(null);
         this.dialect.status.remove("replica-1");
         nextProbe();
-        assertThat(this.replica1.attempts.get()).isEqualTo(attempts + 2);
+        assertThat(replica(1).state()).isEqualTo(ReplicaState.DOWN);
+        assertThat(replica(1).reason()).startsWith("answering again (1 of 2 healthy probes)");
+        nextProbe();
         assertThat(replica(1).state()).isEqualTo(ReplicaState.UP);
+        assertThat(this.replica1.open).as("the monitor's one connection").hasValue(1);
     }
 
     @Test
