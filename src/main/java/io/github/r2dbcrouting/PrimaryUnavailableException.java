@@ -5,7 +5,8 @@ import io.r2dbc.spi.R2dbcTransientResourceException;
 
 /**
  * Signals that the primary did not hand out a connection: writes cannot proceed until it is back. The cause is the
- * pool's or driver's error (connection refused, acquisition timeout, ...). Replica reads are not affected.
+ * pool's or driver's error (connection refused, acquisition timeout, ...). The message says whether replica reads go
+ * on, from the replicas' states when it was made.
  */
 public final class PrimaryUnavailableException extends R2dbcTransientResourceException {
 
@@ -16,11 +17,14 @@ public final class PrimaryUnavailableException extends R2dbcTransientResourceExc
                 cause instanceof R2dbcException r2dbc ? r2dbc.getErrorCode() : 0, cause);
     }
 
-    static Throwable of(Throwable cause) {
+    /**
+     * @param replicas what replica reads do meanwhile, for example {@code replica reads go on (2 of 2 replicas UP)}
+     */
+    static Throwable of(Throwable cause, String replicas) {
         if (cause instanceof PrimaryUnavailableException || cause instanceof IllegalStateException) {
             return cause;
         }
         return new PrimaryUnavailableException("The primary did not hand out a connection: " + cause.getMessage()
-                + "; writes fail until it is back, replica reads go on", cause);
+                + "; writes fail until it is back; " + replicas, cause);
     }
 }

@@ -246,6 +246,21 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
                 .collect(Collectors.joining("; ", "No replica is UP (", ")"));
     }
 
+    /**
+     * @return what replica reads do while the primary is unavailable, from the replicas' states now
+     */
+    String readsWithoutPrimary(boolean fallbackToPrimary) {
+        int up = this.usable.replicas.size();
+        if (this.targets.isEmpty()) {
+            return "there is no replica, so reads fail too";
+        }
+        if (up > 0) {
+            return "replica reads go on (" + up + " of " + this.targets.size() + " replicas UP)";
+        }
+        return "no replica is UP either, so replica reads " + (fallbackToPrimary ? "fall back to the primary and "
+                + "fail too" : "fail with NoReplicaAvailableException");
+    }
+
     long nanos() {
         return this.scheduler.now(TimeUnit.NANOSECONDS);
     }

@@ -45,6 +45,9 @@ public final class RoutingConnectionFactory
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
 
+    private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> PRIMARY_DOWN =
+            AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "primaryDown");
+
     private final RoutingConfiguration configuration;
 
     private final ConnectionFactory primary;
@@ -62,6 +65,8 @@ public final class RoutingConnectionFactory
     private final Mono<Connection> primaryConnection;
 
     private volatile int closed;
+
+    private volatile int primaryDown;
 
     /**
      * Open the targets of {@code configuration}: build the pools of the targets given as URLs or options, and start
@@ -194,6 +199,29 @@ public final class RoutingConnectionFactory
 
     ConnectionFactory primary() {
         return this.primary;
+    }
+
+    /**
+     * The primary did not hand out a connection: say so once in the log, and tell the caller what still works.
+     *
+     * @return the error for the caller
+     */
+    Throwable primaryFailed(Throwable error) {
+        String replicaReads = this.replicas.readsWithoutPrimary(this.configuration.isFallbackToPrimary());
+        if (PRIMARY_DOWN.compareAndSet(this, 0, 1)) {
+            logger.warn("The primary stopped handing out connections: {}; writes fail until it is back; {}",
+                    ReplicaSet.describe(error), replicaReads);
+        }
+        return PrimaryUnavailableException.of(error, replicaReads);
+    }
+
+    /**
+     * The primary handed out a connection: if it had stopped, say once that it is back.
+     */
+    void primaryServed() {
+        if (this.primaryDown != 0 && PRIMARY_DOWN.compareAndSet(this, 1, 0)) {
+            logger.info("The primary hands out connections again");
+        }
     }
 
     /**

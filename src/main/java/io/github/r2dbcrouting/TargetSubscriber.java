@@ -108,6 +108,9 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
     @Override
     public void onNext(Connection connection) {
         if (STATE.compareAndSet(this, ACTIVE, DELIVERED)) {
+            if (this.replica == null && !this.passErrors) {
+                this.router.primaryServed();
+            }
             this.actual.onNext(connection);
             return;
         }
@@ -147,7 +150,7 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
             }
             return;
         }
-        this.actual.onError(this.passErrors || failed != null ? error : PrimaryUnavailableException.of(error));
+        this.actual.onError(this.passErrors || failed != null ? error : this.router.primaryFailed(error));
     }
 
     @Override

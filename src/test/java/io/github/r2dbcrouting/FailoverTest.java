@@ -121,8 +121,26 @@ final class FailoverTest {
                 .verifyErrorSatisfies(error -> assertThat(error)
                         .isInstanceOf(PrimaryUnavailableException.class)
                         .hasMessageStartingWith("The primary did not hand out a connection: Connection refused")
+                        .hasMessageEndingWith("replica reads go on (2 of 2 replicas UP)")
                         .hasCause(REFUSED));
         assertThat(router.replicas()).extracting(Replica::state).containsOnly(ReplicaState.UP);
+    }
+
+    @Test
+    void withEveryReplicaDownThePrimarysErrorDoesNotPromiseReads() {
+        RoutingConnectionFactory router = new RoutingConnectionFactory(builder().build());
+        this.primary.failWith(REFUSED);
+        this.replica1.failWith(REFUSED);
+        this.replica2.failWith(REFUSED);
+
+        targetOf(router.create())
+                .contextWrite(withReplica())
+                .as(StepVerifier::create)
+                .verifyErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(PrimaryUnavailableException.class)
+                        .hasMessageContaining("writes fail until it is back")
+                        .hasMessageEndingWith("no replica is UP either, so replica reads fall back to the primary "
+                                + "and fail too"));
     }
 
     @Test
