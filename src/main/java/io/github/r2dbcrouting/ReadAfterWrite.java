@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.replica.Replica;
@@ -37,6 +38,10 @@ final class ReadAfterWrite {
 
     private final Scheduler scheduler;
 
+    private final int maxWaits;
+
+    private final AtomicInteger waits = new AtomicInteger();
+
     private volatile @Nullable ReplicationDialect primaryDialect;
 
     ReadAfterWrite(RoutingConnectionFactory router, ReplicaSet replicas, RoutingConfiguration configuration,
@@ -47,6 +52,7 @@ final class ReadAfterWrite {
         this.timeout = configuration.getReadYourWritesTimeout();
         this.window = configuration.getReadYourWritesWindow();
         this.scheduler = scheduler;
+        this.maxWaits = configuration.getMaxReadYourWritesWaits();
         this.primaryDialect = configuration.getDialect();
     }
 
@@ -83,24 +89,57 @@ final class ReadAfterWrite {
                 // Another replica could be behind what this session already read: only the primary is safe.
                 return this.router.primaryFor(session);
             }
-            return caughtUp(sticky, position, session) ? sticky.connection : awaitOn(sticky, position, session);
+            if (caughtUp(sticky, position, session)) {
+                return sticky.connection;
+            }
+            return canCatchUp(sticky) ? awaitOn(sticky, position, session) : this.router.primaryFor(session);
         }
         List<Replica> candidates = this.replicas.usable();
         if (candidates.isEmpty()) {
             return this.router.noReplica(session);
         }
         ReplicaTarget chosen = this.replicas.select(candidates);
-        if (!caughtUp(chosen, position, session)) {
-            for (Replica candidate : candidates) {
-                ReplicaTarget target = (ReplicaTarget) candidate;
-                if (caughtUp(target, position, session)) {
-                    chosen = target;
-                    break;
-                }
+        if (caughtUp(chosen, position, session)) {
+            return session.stick(chosen, null).connection;
+        }
+        ReplicaTarget mostAdvanced = null;
+        for (Replica candidate : candidates) {
+            ReplicaTarget target = (ReplicaTarget) candidate;
+            if (caughtUp(target, position, session)) {
+                return session.stick(target, null).connection;
+            }
+            if (canCatchUp(target) && (mostAdvanced == null || ahead(target, mostAdvanced))) {
+                mostAdvanced = target;
             }
         }
-        chosen = session.stick(chosen, null);
-        return caughtUp(chosen, position, session) ? chosen.connection : awaitOn(chosen, position, session);
+        if (mostAdvanced == null) {
+            // Every replica is known to be further behind than a wait may last: do not hold one of their
+            // connections for nothing.
+            return this.router.primaryFor(session);
+        }
+        ReplicaTarget waitOn = session.stick(mostAdvanced, null);
+        return caughtUp(waitOn, position, session) ? waitOn.connection : awaitOn(waitOn, position, session);
+    }
+
+    /**
+     * @return whether a wait on {@code replica} can succeed, as far as its last known lag tells
+     */
+    private boolean canCatchUp(ReplicaTarget replica) {
+        Duration lag = replica.lag();
+        return lag == null || lag.compareTo(this.timeout) <= 0;
+    }
+
+    /**
+     * @return whether {@code replica} has applied more than {@code other}, as far as their last positions tell
+     */
+    private static boolean ahead(ReplicaTarget replica, ReplicaTarget other) {
+        String mine = replica.position();
+        String theirs = other.position();
+        ReplicationDialect dialect = replica.dialect();
+        if (mine == null || dialect == null) {
+            return false;
+        }
+        return theirs == null || (dialect.covers(mine, theirs) && !dialect.covers(theirs, mine));
     }
 
     private boolean caughtUp(ReplicaTarget replica, String position, RoutingSession session) {
@@ -116,7 +155,23 @@ final class ReadAfterWrite {
         return covered;
     }
 
+    /**
+     * Wait on {@code replica} until it applied {@code position}, holding one of its connections, unless
+     * {@code maxReadYourWritesWaits} waits already hold one: then read from the primary.
+     */
     private Mono<? extends Connection> awaitOn(ReplicaTarget replica, String position, RoutingSession session) {
+        return Mono.defer(() -> {
+            if (this.waits.incrementAndGet() > this.maxWaits) {
+                this.waits.decrementAndGet();
+                logger.debug("{} read-your-writes waits already hold a connection; reading from primary",
+                        this.maxWaits);
+                return this.router.primaryFor(session);
+            }
+            return waitOn(replica, position, session).doFinally(signal -> this.waits.decrementAndGet());
+        });
+    }
+
+    private Mono<? extends Connection> waitOn(ReplicaTarget replica, String position, RoutingSession session) {
         return Mono.<Connection>from(replica.connectionFactory().create())
                 .onErrorResume(error -> {
                     this.replicas.failed(replica, error);

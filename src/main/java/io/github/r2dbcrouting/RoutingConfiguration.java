@@ -71,6 +71,8 @@ public final class RoutingConfiguration {
 
     private final Duration readYourWritesWindow;
 
+    private final int maxReadYourWritesWaits;
+
     private final Duration releaseTimeout;
 
     private final @Nullable ReplicationDialect dialect;
@@ -92,6 +94,7 @@ public final class RoutingConfiguration {
         this.readYourWrites = builder.readYourWrites;
         this.readYourWritesTimeout = builder.readYourWritesTimeout;
         this.readYourWritesWindow = builder.readYourWritesWindow;
+        this.maxReadYourWritesWaits = builder.maxReadYourWritesWaits;
         this.releaseTimeout = builder.releaseTimeout;
         this.dialect = builder.dialect;
         this.scheduler = builder.scheduler != null ? builder.scheduler : Schedulers.parallel();
@@ -195,6 +198,13 @@ public final class RoutingConfiguration {
      */
     public Duration getReadYourWritesWindow() {
         return this.readYourWritesWindow;
+    }
+
+    /**
+     * @return how many read-your-writes waits may hold a replica connection at once
+     */
+    public int getMaxReadYourWritesWaits() {
+        return this.maxReadYourWritesWaits;
     }
 
     /**
@@ -351,6 +361,8 @@ public final class RoutingConfiguration {
         private Duration readYourWritesTimeout = Duration.ofSeconds(1);
 
         private Duration readYourWritesWindow = Duration.ofSeconds(2);
+
+        private int maxReadYourWritesWaits = 4;
 
         private Duration releaseTimeout = SessionReset.DEFAULT_TIMEOUT;
 
@@ -654,6 +666,24 @@ public final class RoutingConfiguration {
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * How many reads after a write may wait on a replica at once ({@link ReadYourWrites#GTID}), each holding one
+         * of the replica's pool connections while it waits; further ones read from the primary instead of waiting.
+         * Defaults to {@code 4}.
+         *
+         * @param maxReadYourWritesWaits a positive number
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxReadYourWritesWaits} is not positive
+         */
+        public Builder maxReadYourWritesWaits(int maxReadYourWritesWaits) {
+            if (maxReadYourWritesWaits <= 0) {
+                throw new IllegalArgumentException("maxReadYourWritesWaits must be positive, was "
+                        + maxReadYourWritesWaits);
+            }
+            this.maxReadYourWritesWaits = maxReadYourWritesWaits;
             return this;
         }
 

@@ -2,12 +2,16 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.r2dbcrouting.dialect.ReplicationStatus;
 import io.r2dbc.spi.Connection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -29,6 +33,10 @@ final class ReadYourWritesTest {
     private RoutingConnectionFactory router;
 
     private RoutingConnectionFactory build(ReadYourWrites readYourWrites, boolean monitoring) {
+        return build(readYourWrites, monitoring, 4);
+    }
+
+    private RoutingConnectionFactory build(ReadYourWrites readYourWrites, boolean monitoring, int maxWaits) {
         this.router = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .primary(this.primary)
                 .replica("replica-1", this.replica1)
@@ -36,9 +44,14 @@ final class ReadYourWritesTest {
                 .dialect(this.dialect)
                 .monitoring(monitoring)
                 .readYourWrites(readYourWrites)
+                .maxReadYourWritesWaits(maxWaits)
                 .scheduler(this.time)
                 .build());
         return this.router;
+    }
+
+    private void replicaReports(String name, Duration lag, String position) {
+        this.dialect.status.put(name, Mono.just(new ReplicationStatus(true, true, lag, position)));
     }
 
     @AfterEach
@@ -175,5 +188,73 @@ final class ReadYourWritesTest {
                 .assertNext(target -> assertThat(target).startsWith("replica-"))
                 .verifyComplete();
         assertThat(this.dialect.waits).hasValue(0);
+    }
+
+    @Test
+    void readAfterWriteDoesNotWaitOnReplicasKnownToLagMoreThanTheWaitLimit() {
+        replicaReports("replica-1", Duration.ofSeconds(3), "0-1-40");
+        replicaReports("replica-2", Duration.ofSeconds(4), "0-1-40");
+        build(ReadYourWrites.GTID, true);
+        this.time.advanceTime();
+        this.dialect.lastWrite = "0-1-42";
+        this.dialect.applies.put("replica-1", true);
+        this.dialect.applies.put("replica-2", true);
+
+        inSession(new RoutingSession(), write().then(read()))
+                .as(StepVerifier::create)
+                .expectNext("primary")
+                .verifyComplete();
+        assertThat(this.dialect.waits).hasValue(0);
+        assertThat(this.replica1.created.get() + this.replica2.created.get()).as("the monitors' connections only")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void readAfterWriteWaitsOnTheMostAdvancedReplicaThatCanCatchUp() {
+        replicaReports("replica-1", Duration.ZERO, "0-1-40");
+        replicaReports("replica-2", Duration.ZERO, "0-1-41");
+        build(ReadYourWrites.GTID, true);
+        this.time.advanceTime();
+        this.dialect.lastWrite = "0-1-42";
+        this.dialect.applies.put("replica-1", true);
+        this.dialect.applies.put("replica-2", true);
+
+        inSession(new RoutingSession(), write().then(read()))
+                .as(StepVerifier::create)
+                .expectNext("replica-2")
+                .verifyComplete();
+
+        replicaReports("replica-1", Duration.ofSeconds(3), "0-1-41");
+        replicaReports("replica-2", Duration.ZERO, "0-1-40");
+        this.time.advanceTimeBy(Duration.ofSeconds(1));
+        inSession(new RoutingSession(), write().then(read()))
+                .as(StepVerifier::create)
+                .expectNext("replica-2")
+                .verifyComplete();
+        assertThat(this.dialect.waits).hasValue(2);
+    }
+
+    @Test
+    void waitsBeyondTheLimitReadFromThePrimaryInsteadOfHoldingMoreConnections() {
+        build(ReadYourWrites.GTID, false, 1);
+        this.dialect.lastWrite = "0-1-42";
+        Sinks.One<Boolean> applied = Sinks.one();
+        this.dialect.pendingWait = applied.asMono();
+
+        AtomicReference<String> firstTarget = new AtomicReference<>();
+        Disposable first = inSession(new RoutingSession(), write().then(read())).subscribe(firstTarget::set);
+        assertThat(this.dialect.waits).hasValue(1);
+        assertThat(this.replica1.open.get() + this.replica2.open.get()).as("held by the one wait").isEqualTo(1);
+
+        inSession(new RoutingSession(), write().then(read()))
+                .as(StepVerifier::create)
+                .expectNext("primary")
+                .verifyComplete();
+        assertThat(this.dialect.waits).hasValue(1);
+
+        applied.tryEmitValue(true);
+        assertThat(firstTarget.get()).startsWith("replica-");
+        assertThat(first.isDisposed()).isTrue();
+        assertThat(this.replica1.open.get() + this.replica2.open.get()).isZero();
     }
 }
