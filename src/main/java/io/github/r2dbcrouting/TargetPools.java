@@ -1,5 +1,6 @@
 package io.github.r2dbcrouting;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,22 @@ import reactor.core.publisher.Mono;
 /**
  * Opens the targets of a {@link RoutingConfiguration}: a caller's factory is used as it is, options get a pool that
  * resets session state on release, and these pools are the router's to close.
+ * <p>
+ * A pool built here never waits without bound on a server that accepts nothing and refuses nothing: unless the
+ * configuration says otherwise, connecting takes at most {@link #CONNECT_TIMEOUT}, validating
+ * {@link #VALIDATION_TIMEOUT}, and acquiring {@link #PRIMARY_ACQUIRE_TIMEOUT} from the primary or
+ * {@link #REPLICA_ACQUIRE_TIMEOUT} from a replica, after which the same {@code create()} moves on to the next
+ * replica.
  */
 final class TargetPools {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(1);
+
+    static final Duration PRIMARY_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+
+    static final Duration REPLICA_ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
 
     private final RoutingConfiguration configuration;
 
@@ -35,7 +50,7 @@ final class TargetPools {
         if (given != null) {
             return given;
         }
-        ConnectionFactoryOptions options = target.options();
+        ConnectionFactoryOptions options = withConnectTimeout(target.options());
         ConnectionFactory driver;
         try {
             driver = ConnectionFactories.get(options);
@@ -51,7 +66,11 @@ final class TargetPools {
         }
         ConnectionPoolConfiguration.Builder pool = ConnectionPoolConfiguration
                 .builder(SessionReset.of(driver, this.configuration.getReleaseTimeout()))
-                .name(target.name());
+                .name(target.name())
+                .maxCreateConnectionTime(CONNECT_TIMEOUT)
+                .maxValidationTime(VALIDATION_TIMEOUT)
+                .maxAcquireTime(RoutingConfiguration.PRIMARY.equals(target.name()) ? PRIMARY_ACQUIRE_TIMEOUT
+                        : REPLICA_ACQUIRE_TIMEOUT);
         this.configuration.getPool().accept(pool);
         if (target.pool() != null) {
             target.pool().accept(pool);
@@ -59,6 +78,13 @@ final class TargetPools {
         ConnectionPool built = new ConnectionPool(pool.build());
         this.owned.add(built);
         return built;
+    }
+
+    private static ConnectionFactoryOptions withConnectTimeout(ConnectionFactoryOptions options) {
+        if (options.hasOption(ConnectionFactoryOptions.CONNECT_TIMEOUT)) {
+            return options;
+        }
+        return options.mutate().option(ConnectionFactoryOptions.CONNECT_TIMEOUT, CONNECT_TIMEOUT).build();
     }
 
     /**
