@@ -47,6 +47,10 @@ Commands:
         Start one stopped or killed server again, with the same port and data; a replica resumes replication.
   kill-server DIR NAME
         SIGKILL one server, as a crash would.
+  pause-server DIR NAME
+        SIGSTOP one server: it accepts nothing and refuses nothing, as a hung disk or a partition looks.
+  resume-server DIR NAME
+        SIGCONT a paused server.
 
 NAME is one of: ${SERVERS[*]}.
 Requires mariadbd, mariadb-install-db and mariadb; ${INSTALL_HINT}.
@@ -337,6 +341,8 @@ stop_cluster() {
         home="$dir/$name"
         pid=$(running_pid "$home")
         if [[ -n $pid ]]; then
+            # A paused server cannot act on SIGTERM.
+            kill -CONT "$pid" 2>/dev/null || true
             kill -TERM "$pid" 2>/dev/null || true
             pids+=("$pid")
             names+=("$name")
@@ -573,6 +579,17 @@ kill_server() {
     echo "$name killed (pid $pid)"
 }
 
+# Sends SIGNAL (STOP or CONT) to the recorded, still running mariadbd of DIR/NAME.
+signal_server() {
+    local dir=$1 name=$2 signal=$3 home pid
+    dir=$(absolute_dir "$dir") || die "no such directory: $1"
+    home=$(server_home "$dir" "$name")
+    pid=$(running_pid "$home")
+    [[ -n $pid ]] || die "$name is not running"
+    kill "-$signal" "$pid"
+    echo "$name sent SIG$signal (pid $pid)"
+}
+
 main() {
     (($# >= 1)) || usage_error "missing command"
     local command=$1
@@ -603,6 +620,14 @@ main() {
         kill-server)
             (($# == 2)) || usage_error "kill-server takes DIR and NAME"
             kill_server "$@"
+            ;;
+        pause-server)
+            (($# == 2)) || usage_error "pause-server takes DIR and NAME"
+            signal_server "$@" STOP
+            ;;
+        resume-server)
+            (($# == 2)) || usage_error "resume-server takes DIR and NAME"
+            signal_server "$@" CONT
             ;;
         *)
             usage_error "unknown command '$command'"

@@ -83,6 +83,14 @@ final class ClusterScript {
         run(Duration.ofSeconds(30), "kill-server", this.directory.toString(), name);
     }
 
+    void pauseServer(String name) {
+        run(Duration.ofSeconds(30), "pause-server", this.directory.toString(), name);
+    }
+
+    void resumeServer(String name) {
+        run(Duration.ofSeconds(30), "resume-server", this.directory.toString(), name);
+    }
+
     /**
      * @return the cluster's current {@code cluster.env}, which the script rewrites whenever a pid changes
      */

@@ -148,6 +148,30 @@ final class MariaDbClusterIT {
     }
 
     @Test
+    void pausedReplicaAnswersNothingUntilResumed(MariaDbCluster cluster) {
+        MariaDbServer replica = cluster.replica(2);
+        long pid = replica.pid();
+        replica.pause();
+        try {
+            Sql.queryOne(replica.connectionFactory(), "SELECT 1", Long.class)
+                    .as(StepVerifier::create)
+                    .expectSubscription()
+                    .expectNoEvent(Duration.ofSeconds(1))
+                    .thenCancel()
+                    .verify(TIMEOUT);
+        }
+        finally {
+            replica.resume();
+        }
+        assertThat(replica.pid()).isEqualTo(pid);
+        Sql.queryOne(replica.connectionFactory(), "SELECT 1", Long.class)
+                .as(StepVerifier::create)
+                .expectNext(1L)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void secretsStayOutOfToString(MariaDbCluster cluster) {
         MariaDbServer primary = cluster.primary();
 

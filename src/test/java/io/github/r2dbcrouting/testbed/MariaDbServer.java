@@ -149,6 +149,22 @@ public final class MariaDbServer {
     }
 
     /**
+     * Stops the server with SIGSTOP: it keeps its connections and its port but answers nothing, as a hung disk or
+     * a network partition looks. {@link #resume()} undoes it; stopping the cluster resumes it first. Blocks until
+     * the signal is sent.
+     */
+    public void pause() {
+        this.script.pauseServer(this.name);
+    }
+
+    /**
+     * Resumes a {@link #pause() paused} server with SIGCONT. Blocks until the signal is sent.
+     */
+    public void resume() {
+        this.script.resumeServer(this.name);
+    }
+
+    /**
      * Starts the server again on the same port and data, and returns once it accepts connections. A replica
      * then resumes replication by itself; {@link MariaDbCluster#awaitReplication()} waits until it caught up.
      * Blocks.
