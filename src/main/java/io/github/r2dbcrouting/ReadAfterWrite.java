@@ -187,7 +187,7 @@ final class ReadAfterWrite {
                             .flatMap(applied -> {
                                 if (applied) {
                                     session.confirm(position);
-                                    return Mono.just(connection);
+                                    return Mono.just(this.router.handOut(connection, replica));
                                 }
                                 logger.debug("{} did not apply {} within {}; reading from primary", replica.name(),
                                         position, this.timeout);

@@ -40,6 +40,8 @@ final class ResettingConnection implements Connection, Lifecycle, Wrapped<Connec
 
     private volatile boolean timeoutsChanged;
 
+    private volatile boolean discard;
+
     private volatile boolean released;
 
     ResettingConnection(Connection delegate, Duration timeout) {
@@ -60,7 +62,18 @@ final class ResettingConnection implements Connection, Lifecycle, Wrapped<Connec
     /**
      * Put the session back as a fresh connection had it: roll back, autocommit, isolation level.
      */
+    /**
+     * Close this connection when it is released instead of lending it again: its server stopped answering.
+     */
+    void discardOnRelease() {
+        this.discard = true;
+    }
+
     private Mono<Void> reset() {
+        if (this.discard) {
+            return Mono.error(new R2dbcNonTransientResourceException("A statement on this connection timed out; "
+                    + "closing it instead of returning it"));
+        }
         if (this.timeoutsChanged) {
             return Mono.error(new R2dbcNonTransientResourceException("The lock wait timeout or statement timeout "
                     + "of this connection was changed and cannot be restored; closing it instead of returning it"));

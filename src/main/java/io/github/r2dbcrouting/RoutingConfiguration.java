@@ -73,6 +73,8 @@ public final class RoutingConfiguration {
 
     private final int maxReadYourWritesWaits;
 
+    private final @Nullable Duration replicaStatementTimeout;
+
     private final Duration releaseTimeout;
 
     private final @Nullable ReplicationDialect dialect;
@@ -95,6 +97,7 @@ public final class RoutingConfiguration {
         this.readYourWritesTimeout = builder.readYourWritesTimeout;
         this.readYourWritesWindow = builder.readYourWritesWindow;
         this.maxReadYourWritesWaits = builder.maxReadYourWritesWaits;
+        this.replicaStatementTimeout = builder.replicaStatementTimeout;
         this.releaseTimeout = builder.releaseTimeout;
         this.dialect = builder.dialect;
         this.scheduler = builder.scheduler != null ? builder.scheduler : Schedulers.parallel();
@@ -205,6 +208,13 @@ public final class RoutingConfiguration {
      */
     public int getMaxReadYourWritesWaits() {
         return this.maxReadYourWritesWaits;
+    }
+
+    /**
+     * @return how long a statement on a replica connection may stay silent, or {@code null} for no bound
+     */
+    public @Nullable Duration getReplicaStatementTimeout() {
+        return this.replicaStatementTimeout;
     }
 
     /**
@@ -363,6 +373,8 @@ public final class RoutingConfiguration {
         private Duration readYourWritesWindow = Duration.ofSeconds(2);
 
         private int maxReadYourWritesWaits = 4;
+
+        private @Nullable Duration replicaStatementTimeout;
 
         private Duration releaseTimeout = SessionReset.DEFAULT_TIMEOUT;
 
@@ -684,6 +696,24 @@ public final class RoutingConfiguration {
                         + maxReadYourWritesWaits);
             }
             this.maxReadYourWritesWaits = maxReadYourWritesWaits;
+            return this;
+        }
+
+        /**
+         * How long a statement on a replica connection may wait for the server's next answer. A replica that hangs
+         * (accepts nothing, refuses nothing: a stopped process, a stuck disk, a partition) then fails the statement
+         * with an {@code R2dbcTimeoutException} that names it, is taken out of rotation at once, and the connection
+         * is closed instead of being returned to its pool. The bound is on silence, not on the whole statement: a
+         * long result that keeps streaming is not cut. Defaults to none: replica connections are then handed out as
+         * their pool gives them, at no cost. Primary connections are never bounded by the router: a write it cut
+         * could have committed; bound those with the server's or the driver's own timeouts.
+         *
+         * @param replicaStatementTimeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code replicaStatementTimeout} is {@code null} or not positive
+         */
+        public Builder replicaStatementTimeout(Duration replicaStatementTimeout) {
+            this.replicaStatementTimeout = requirePositive(replicaStatementTimeout, "replicaStatementTimeout");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.r2dbcrouting;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -64,6 +65,8 @@ public final class RoutingConnectionFactory
 
     private final Mono<Connection> primaryConnection;
 
+    private final @Nullable Duration replicaStatementTimeout;
+
     private volatile int closed;
 
     private volatile int primaryDown;
@@ -98,6 +101,7 @@ public final class RoutingConnectionFactory
             throw ex;
         }
         this.readAfterWrite = new ReadAfterWrite(this, this.replicas, configuration, configuration.getScheduler());
+        this.replicaStatementTimeout = configuration.getReplicaStatementTimeout();
         this.create = RoutingMono.of(this);
         this.primaryConnection = new TargetMono(this, null);
         List<ReplicationMonitor> monitorList = new ArrayList<>();
@@ -199,6 +203,15 @@ public final class RoutingConnectionFactory
 
     ConnectionFactory primary() {
         return this.primary;
+    }
+
+    /**
+     * @return {@code connection} from {@code replica} as the caller gets it: bounded in time if so configured
+     */
+    Connection handOut(Connection connection, ReplicaTarget replica) {
+        Duration timeout = this.replicaStatementTimeout;
+        return timeout == null ? connection : new BoundedReplicaConnection(connection, replica, this.replicas,
+                timeout, this.configuration.getScheduler());
     }
 
     /**

@@ -108,7 +108,12 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
     @Override
     public void onNext(Connection connection) {
         if (STATE.compareAndSet(this, ACTIVE, DELIVERED)) {
-            if (this.replica == null && !this.passErrors) {
+            ReplicaTarget target = this.replica;
+            if (target != null) {
+                this.actual.onNext(this.router.handOut(connection, target));
+                return;
+            }
+            if (!this.passErrors) {
                 this.router.primaryServed();
             }
             this.actual.onNext(connection);

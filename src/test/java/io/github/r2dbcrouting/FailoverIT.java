@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.replica.Replica;
 import io.github.r2dbcrouting.replica.ReplicaState;
-import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.github.r2dbcrouting.testbed.Sql;
 import io.r2dbc.spi.Connection;

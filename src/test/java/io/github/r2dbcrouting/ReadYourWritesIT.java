@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
+import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.replica.Replica;
 import io.github.r2dbcrouting.replica.ReplicaState;
-import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.github.r2dbcrouting.testbed.MariaDbServer;
 import io.github.r2dbcrouting.testbed.Sql;

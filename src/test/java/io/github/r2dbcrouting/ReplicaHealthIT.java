@@ -2,9 +2,9 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 
+import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.replica.Replica;
 import io.github.r2dbcrouting.replica.ReplicaState;
-import io.github.r2dbcrouting.it.Routers;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
 import io.github.r2dbcrouting.testbed.Sql;
 import org.junit.jupiter.api.AfterAll;

@@ -31,6 +31,11 @@ class StubConnectionFactory implements ConnectionFactory {
     private volatile @org.jspecify.annotations.Nullable RuntimeException failure;
 
     /**
+     * Whether statements of this target's connections wait forever for an answer, as on a hung server.
+     */
+    volatile boolean hung;
+
+    /**
      * Make every following {@code create()} fail with {@code failure}, or succeed again with {@code null}.
      */
     void failWith(@org.jspecify.annotations.Nullable RuntimeException failure) {
@@ -73,6 +78,16 @@ class StubConnectionFactory implements ConnectionFactory {
 
     static final class StubStatement implements Statement {
 
+        private final boolean hung;
+
+        StubStatement(boolean hung) {
+            this.hung = hung;
+        }
+
+        StubStatement() {
+            this(false);
+        }
+
         @Override
         public Statement add() {
             return this;
@@ -100,7 +115,7 @@ class StubConnectionFactory implements ConnectionFactory {
 
         @Override
         public reactor.core.publisher.Flux<io.r2dbc.spi.Result> execute() {
-            return reactor.core.publisher.Flux.empty();
+            return this.hung ? reactor.core.publisher.Flux.never() : reactor.core.publisher.Flux.empty();
         }
     }
 
@@ -172,7 +187,7 @@ class StubConnectionFactory implements ConnectionFactory {
         @Override
         public Statement createStatement(String sql) {
             this.factory.statements.add(sql);
-            return new StubStatement();
+            return new StubStatement(this.factory.hung);
         }
 
         @Override

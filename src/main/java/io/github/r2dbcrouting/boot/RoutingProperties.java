@@ -77,6 +77,17 @@ public class RoutingProperties {
     private Duration readYourWritesWindow = Duration.ofSeconds(2);
 
     /**
+     * How long a statement on a replica connection may wait for the server's next answer before it fails, the
+     * replica is taken out of rotation and the connection is closed. Unset: no bound.
+     */
+    private @Nullable Duration replicaStatementTimeout;
+
+    /**
+     * How many reads after a write may wait on a replica at once, each holding one of its connections.
+     */
+    private int maxReadYourWritesWaits = 4;
+
+    /**
      * First rest of a replica that failed to hand out a connection; doubled after each further failure.
      */
     private Duration failoverBackoff = Duration.ofSeconds(1);
@@ -142,6 +153,22 @@ public class RoutingProperties {
 
     public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
         this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    public @Nullable Duration getReplicaStatementTimeout() {
+        return this.replicaStatementTimeout;
+    }
+
+    public void setReplicaStatementTimeout(@Nullable Duration replicaStatementTimeout) {
+        this.replicaStatementTimeout = replicaStatementTimeout;
+    }
+
+    public int getMaxReadYourWritesWaits() {
+        return this.maxReadYourWritesWaits;
+    }
+
+    public void setMaxReadYourWritesWaits(int maxReadYourWritesWaits) {
+        this.maxReadYourWritesWaits = maxReadYourWritesWaits;
     }
 
     public Duration getReadYourWritesWindow() {

@@ -45,6 +45,11 @@ final class RoutingPropertiesMapper {
                 .fallbackToPrimary(this.properties.isFallbackToPrimary())
                 .pool(poolDefaults(this.properties.getPool()));
         applyMonitoring(builder);
+        Duration replicaStatementTimeout = this.properties.getReplicaStatementTimeout();
+        if (replicaStatementTimeout != null) {
+            builder.replicaStatementTimeout(positive(RoutingProperties.PREFIX + ".replica-statement-timeout",
+                    replicaStatementTimeout));
+        }
         checkPool(RoutingConfiguration.PRIMARY, primaryPrefix, primary.getPool());
         builder.pool(RoutingConfiguration.PRIMARY, poolOverrides(primary.getPool()));
 
@@ -79,8 +84,18 @@ final class RoutingPropertiesMapper {
                         this.properties.getReadYourWritesTimeout()))
                 .readYourWritesWindow(positive(prefix + "read-your-writes-window",
                         this.properties.getReadYourWritesWindow()))
+                .maxReadYourWritesWaits(positiveCount(prefix + "max-read-your-writes-waits",
+                        this.properties.getMaxReadYourWritesWaits()))
                 .failoverBackoff(positive(prefix + "failover-backoff", this.properties.getFailoverBackoff()))
                 .maxFailoverBackoff(positive(prefix + "max-failover-backoff", this.properties.getMaxFailoverBackoff()));
+    }
+
+    private static int positiveCount(String property, int count) {
+        if (count <= 0) {
+            throw new InvalidRoutingPropertyException(property, "must be positive, was " + count,
+                    "Set " + property + " to a positive number, or remove it to use the default.");
+        }
+        return count;
     }
 
     private static Duration positive(String property, Duration duration) {

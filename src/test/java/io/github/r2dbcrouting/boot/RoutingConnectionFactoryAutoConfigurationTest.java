@@ -1,8 +1,10 @@
 package io.github.r2dbcrouting.boot;
 
-import io.github.r2dbcrouting.replica.Replica;
+import java.time.Duration;
+
 import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.replica.Replica;
 import io.github.r2dbcrouting.transaction.RoutingTransactionManager;
 import io.github.r2dbcrouting.web.RoutingWebFilter;
 import io.r2dbc.pool.ConnectionPool;
@@ -98,6 +100,21 @@ final class RoutingConnectionFactoryAutoConfigurationTest {
                     assertThat(configuration.getReplicaSelection()).hasToString("least-in-use");
                     assertThat(configuration.isFallbackToPrimary()).isFalse();
                 });
+    }
+
+    @Test
+    void failureSettingsComeFromProperties() {
+        this.runner.withPropertyValues(CLUSTER)
+                .withPropertyValues("spring.r2dbc.routing.replica-statement-timeout=3s",
+                        "spring.r2dbc.routing.max-read-your-writes-waits=2")
+                .run(context -> {
+                    RoutingConfiguration configuration = context.getBean(RoutingConnectionFactory.class)
+                            .configuration();
+                    assertThat(configuration.getReplicaStatementTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(configuration.getMaxReadYourWritesWaits()).isEqualTo(2);
+                });
+        this.runner.withPropertyValues(CLUSTER).run(context -> assertThat(context
+                .getBean(RoutingConnectionFactory.class).configuration().getReplicaStatementTimeout()).isNull());
     }
 
     @Test
