@@ -22,6 +22,7 @@ import io.r2dbc.spi.Wrapped;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -102,13 +103,23 @@ final class BoundedReplicaConnection implements Connection, Wrapped<Connection> 
         };
     }
 
+    /**
+     * Release the connection to its pool. The caller waits for the release at most the timeout: returning a
+     * connection can need the server (a rollback), and a hung server would hold the caller for the length of the
+     * hang. The release itself goes on to its end, so the pool still gets its slot back or discards the connection.
+     */
     @Override
     public Publisher<Void> close() {
-        if (this.timedOut == 0) {
-            return this.delegate.close();
-        }
-        // The server may answer nothing, a close neither: let it finish, or not, without the caller.
-        return Mono.fromRunnable(() -> Mono.from(this.delegate.close()).onErrorComplete().subscribe());
+        return Mono.defer(() -> {
+            Sinks.Empty<Void> released = Sinks.empty();
+            Mono.from(this.delegate.close()).subscribe(null, error -> released.tryEmitEmpty(),
+                    released::tryEmitEmpty);
+            if (this.timedOut != 0) {
+                return Mono.empty();
+            }
+            return released.asMono().timeout(this.timeout, Mono.fromRunnable(() -> timedOut(
+                    new TimeoutException("releasing the connection"))), this.scheduler);
+        });
     }
 
     @Override
