@@ -20,7 +20,7 @@ public final class PrimaryUnavailableException extends R2dbcTransientResourceExc
         if (cause instanceof PrimaryUnavailableException || cause instanceof IllegalStateException) {
             return cause;
         }
-        return new PrimaryUnavailableException("The primary did not hand out a connection: " + cause.getMessage()
-                + "; writes fail until it is back, replica reads go on", cause);
+        return new PrimaryUnavailableException("The primary did not hand out a connection: "
+                + ReplicaSet.describe(cause) + "; writes fail until it is back, replica reads go on", cause);
     }
 }
