@@ -24,7 +24,7 @@ public final class PrimaryUnavailableException extends R2dbcTransientResourceExc
         if (cause instanceof PrimaryUnavailableException || cause instanceof IllegalStateException) {
             return cause;
         }
-        return new PrimaryUnavailableException("The primary did not hand out a connection: " + cause.getMessage()
-                + "; writes fail until it is back; " + replicas, cause);
+        return new PrimaryUnavailableException("The primary did not hand out a connection: "
+                + ReplicaSet.describe(cause) + "; writes fail until it is back; " + replicas, cause);
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.stream.Collectors;
 
 import io.github.r2dbcrouting.dialect.ReplicationStatus;
+import io.github.r2dbcrouting.internal.Masking;
 import io.github.r2dbcrouting.replica.Replica;
 import io.github.r2dbcrouting.replica.ReplicaSelector;
 import io.github.r2dbcrouting.replica.ReplicaState;
@@ -265,9 +266,13 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
         return this.scheduler.now(TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * @return the error's message, or its class when it has none, with anything that looks like a password masked:
+     * it becomes a replica's reason, a log line and part of other errors' messages
+     */
     static String describe(Throwable error) {
         String message = error.getMessage();
-        return message == null ? error.getClass().getSimpleName() : message;
+        return message == null ? error.getClass().getSimpleName() : Masking.text(message);
     }
 
     /**

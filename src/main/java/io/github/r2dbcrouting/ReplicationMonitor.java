@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.dialect.ReplicationStatus;
+import io.github.r2dbcrouting.internal.Masking;
 import io.github.r2dbcrouting.replica.ReplicaState;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -104,7 +105,7 @@ final class ReplicationMonitor implements Disposable {
             Mono.from(current.close())
                     .onErrorResume(error -> {
                         logger.debug("Closing the monitor connection of {} failed: {}", this.replica.name(),
-                                error.toString());
+                                Masking.text(error.toString()));
                         return Mono.empty();
                     })
                     .subscribe();

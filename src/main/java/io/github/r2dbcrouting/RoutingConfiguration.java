@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.internal.Masking;
+import io.github.r2dbcrouting.internal.R2dbcUrls;
 import io.github.r2dbcrouting.replica.ReplicaSelector;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
@@ -786,12 +787,12 @@ public final class RoutingConfiguration {
         private static ConnectionFactoryOptions parse(String target, String url) {
             requireNonNull(url, "URL of " + target);
             try {
-                return ConnectionFactoryOptions.parse(url);
+                return R2dbcUrls.parse(url);
             }
-            catch (RuntimeException ex) {
-                // The driver's message repeats the URL, password included: do not chain it.
+            catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("Malformed R2DBC URL for '" + target + "': "
-                        + Masking.url(url) + "; expected r2dbc:driver://user@host:port/database");
+                        + Masking.url(url) + " (" + ex.getMessage() + "); expected "
+                        + "r2dbc:driver://user@host:port/database");
             }
         }
 

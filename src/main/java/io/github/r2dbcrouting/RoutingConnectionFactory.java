@@ -76,7 +76,8 @@ public final class RoutingConnectionFactory
      * monitoring the replicas.
      *
      * @param configuration what to route to and how
-     * @throws IllegalArgumentException if {@code configuration} is {@code null} or a target's driver cannot be found
+     * @throws IllegalArgumentException if {@code configuration} is {@code null}, or a target's driver cannot be found
+     * or refuses its options
      */
     public RoutingConnectionFactory(RoutingConfiguration configuration) {
         if (configuration == null) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.r2dbcrouting.internal.Masking;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Closeable;
@@ -43,7 +44,7 @@ final class TargetPools {
 
     /**
      * @return the target's factory: the caller's, or a new pool owned by this object
-     * @throws IllegalArgumentException if no driver serves the target's options
+     * @throws IllegalArgumentException if no driver serves the target's options, or the driver refuses them
      */
     ConnectionFactory open(RoutingConfiguration.Target target) {
         ConnectionFactory given = target.connectionFactory();
@@ -51,14 +52,22 @@ final class TargetPools {
             return given;
         }
         ConnectionFactoryOptions options = withConnectTimeout(target.options());
+        Object driverName = options.getValue(ConnectionFactoryOptions.DRIVER);
+        // Neither error is chained: ConnectionFactories prints the options, and a driver's message may repeat them.
+        // Their toString() hides the password option but not a password in another option or cut into the host.
+        if (!ConnectionFactories.supports(options)) {
+            throw new IllegalArgumentException("No R2DBC driver for '" + target.name() + "' (driver " + driverName
+                    + "): add the driver to the classpath or fix the URL");
+        }
         ConnectionFactory driver;
         try {
             driver = ConnectionFactories.get(options);
         }
-        catch (IllegalStateException ex) {
-            throw new IllegalArgumentException("No R2DBC driver for '" + target.name() + "' (driver "
-                    + options.getValue(ConnectionFactoryOptions.DRIVER) + "): add the driver to the classpath or "
-                    + "fix the URL", ex);
+        catch (RuntimeException ex) {
+            throw new IllegalArgumentException("The R2DBC driver " + driverName + " refuses the options of '"
+                    + target.name() + "': " + Masking.text(String.valueOf(ex.getMessage()),
+                            options.getValue(ConnectionFactoryOptions.PASSWORD))
+                    + "; fix the URL or options");
         }
         if (driver instanceof ConnectionPool pool) {
             this.owned.add(pool);

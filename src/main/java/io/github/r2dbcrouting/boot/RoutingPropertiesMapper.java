@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.internal.Masking;
+import io.github.r2dbcrouting.internal.R2dbcUrls;
 import io.github.r2dbcrouting.replica.ReplicaSelector;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
@@ -137,12 +138,12 @@ final class RoutingPropertiesMapper {
         }
         ConnectionFactoryOptions parsed;
         try {
-            parsed = ConnectionFactoryOptions.parse(url.trim());
+            parsed = R2dbcUrls.parse(url.trim());
         }
-        catch (RuntimeException ex) {
-            // The parser's message repeats the URL, password included: do not chain it.
-            throw new InvalidRoutingPropertyException(property, "'" + Masking.url(url) + "' is not a valid R2DBC URL",
-                    "Write the URL as r2dbc:driver://host:port/database, for example " + EXAMPLE_URL + ".");
+        catch (IllegalArgumentException ex) {
+            throw new InvalidRoutingPropertyException(property, "'" + Masking.url(url) + "' is not a valid R2DBC URL: "
+                    + ex.getMessage(), "Write the URL as r2dbc:driver://host:port/database, for example "
+                            + EXAMPLE_URL + ", and percent-encode any '/', '?', '#' or '@' in a password.");
         }
         ConnectionFactoryOptions.Builder options = parsed.mutate();
         String username = properties.getUsername();
@@ -173,9 +174,11 @@ final class RoutingPropertiesMapper {
             driver = ConnectionFactories.get(options);
         }
         catch (RuntimeException ex) {
-            // Not chained: a driver's message may repeat the options.
+            // Not chained: a driver's message may repeat the options, and their password.
+            String reason = Masking.text(String.valueOf(ex.getMessage()),
+                    options.getValue(ConnectionFactoryOptions.PASSWORD));
             throw new InvalidRoutingPropertyException(property, "the driver refuses '" + Masking.url(url) + "': "
-                    + Masking.url(String.valueOf(ex.getMessage())),
+                    + reason,
                     "Complete or fix " + property + "; the username and password may also be set in " + prefix
                             + ".username and " + prefix + ".password.");
         }
