@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
@@ -32,12 +31,10 @@ import reactor.core.scheduler.Scheduler;
  * taken out of rotation at once, and the connection is closed rather than returned to its pool; its close is not
  * waited for, since the server may not answer it either.
  */
-final class BoundedReplicaConnection implements Connection, Wrapped<Connection> {
+final class BoundedReplicaConnection extends DelegatingConnection {
 
     private static final AtomicIntegerFieldUpdater<BoundedReplicaConnection> TIMED_OUT =
             AtomicIntegerFieldUpdater.newUpdater(BoundedReplicaConnection.class, "timedOut");
-
-    private final Connection delegate;
 
     private final ReplicaTarget replica;
 
@@ -51,7 +48,7 @@ final class BoundedReplicaConnection implements Connection, Wrapped<Connection> 
 
     BoundedReplicaConnection(Connection delegate, ReplicaTarget replica, ReplicaSet replicas, Duration timeout,
             Scheduler scheduler) {
-        this.delegate = delegate;
+        super(delegate);
         this.replica = replica;
         this.replicas = replicas;
         this.timeout = timeout;
@@ -158,21 +155,6 @@ final class BoundedReplicaConnection implements Connection, Wrapped<Connection> 
     }
 
     @Override
-    public boolean isAutoCommit() {
-        return this.delegate.isAutoCommit();
-    }
-
-    @Override
-    public ConnectionMetadata getMetadata() {
-        return this.delegate.getMetadata();
-    }
-
-    @Override
-    public IsolationLevel getTransactionIsolationLevel() {
-        return this.delegate.getTransactionIsolationLevel();
-    }
-
-    @Override
     public Publisher<Void> setAutoCommit(boolean autoCommit) {
         return bounded(this.delegate.setAutoCommit(autoCommit));
     }
@@ -195,11 +177,6 @@ final class BoundedReplicaConnection implements Connection, Wrapped<Connection> 
     @Override
     public Publisher<Boolean> validate(ValidationDepth depth) {
         return this.timedOut != 0 ? Mono.just(false) : this.delegate.validate(depth);
-    }
-
-    @Override
-    public Connection unwrap() {
-        return this.delegate;
     }
 
     @Override

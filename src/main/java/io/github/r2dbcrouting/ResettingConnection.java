@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
-import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.Statement;
-import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
-import io.r2dbc.spi.Wrapped;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
@@ -24,9 +19,7 @@ import reactor.core.publisher.Mono;
  * {@link #preRelease()} when it takes it back; an error from {@code preRelease()} makes the pool close the
  * connection instead of keeping it.
  */
-final class ResettingConnection implements Connection, Lifecycle, Wrapped<Connection> {
-
-    private final Connection delegate;
+final class ResettingConnection extends DelegatingConnection implements Lifecycle {
 
     private final Duration timeout;
 
@@ -45,7 +38,7 @@ final class ResettingConnection implements Connection, Lifecycle, Wrapped<Connec
     private volatile boolean released;
 
     ResettingConnection(Connection delegate, Duration timeout) {
-        this.delegate = delegate;
+        super(delegate);
         this.timeout = timeout;
         this.freshAutoCommit = delegate.isAutoCommit();
         this.freshIsolationLevel = delegate.getTransactionIsolationLevel();
@@ -130,90 +123,5 @@ final class ResettingConnection implements Connection, Lifecycle, Wrapped<Connec
     public Publisher<Void> setStatementTimeout(Duration timeout) {
         this.timeoutsChanged = true;
         return this.delegate.setStatementTimeout(timeout);
-    }
-
-    @Override
-    public Publisher<Void> beginTransaction() {
-        return this.delegate.beginTransaction();
-    }
-
-    @Override
-    public Publisher<Void> beginTransaction(TransactionDefinition definition) {
-        return this.delegate.beginTransaction(definition);
-    }
-
-    @Override
-    public Publisher<Void> close() {
-        return this.delegate.close();
-    }
-
-    @Override
-    public Publisher<Void> commitTransaction() {
-        return this.delegate.commitTransaction();
-    }
-
-    @Override
-    public Batch createBatch() {
-        return this.delegate.createBatch();
-    }
-
-    @Override
-    public Publisher<Void> createSavepoint(String name) {
-        return this.delegate.createSavepoint(name);
-    }
-
-    @Override
-    public Statement createStatement(String sql) {
-        return this.delegate.createStatement(sql);
-    }
-
-    @Override
-    public boolean isAutoCommit() {
-        return this.delegate.isAutoCommit();
-    }
-
-    @Override
-    public ConnectionMetadata getMetadata() {
-        return this.delegate.getMetadata();
-    }
-
-    @Override
-    public IsolationLevel getTransactionIsolationLevel() {
-        return this.delegate.getTransactionIsolationLevel();
-    }
-
-    @Override
-    public Publisher<Void> releaseSavepoint(String name) {
-        return this.delegate.releaseSavepoint(name);
-    }
-
-    @Override
-    public Publisher<Void> rollbackTransaction() {
-        return this.delegate.rollbackTransaction();
-    }
-
-    @Override
-    public Publisher<Void> rollbackTransactionToSavepoint(String name) {
-        return this.delegate.rollbackTransactionToSavepoint(name);
-    }
-
-    @Override
-    public Publisher<Void> setAutoCommit(boolean autoCommit) {
-        return this.delegate.setAutoCommit(autoCommit);
-    }
-
-    @Override
-    public Publisher<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
-        return this.delegate.setTransactionIsolationLevel(isolationLevel);
-    }
-
-    @Override
-    public Connection unwrap() {
-        return this.delegate;
-    }
-
-    @Override
-    public String toString() {
-        return "ResettingConnection[" + this.delegate + "]";
     }
 }

@@ -1,15 +1,9 @@
 package io.github.r2dbcrouting;
 
-import java.time.Duration;
-
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionMetadata;
-import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Statement;
-import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
-import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,9 +11,7 @@ import reactor.core.publisher.Mono;
  * connection that ran a statement is released, it records the session's write position (for read-your-writes).
  * Everything else goes straight to the delegate.
  */
-final class WriteRecordingConnection implements Connection, Wrapped<Connection> {
-
-    private final Connection delegate;
+final class WriteRecordingConnection extends DelegatingConnection {
 
     private final RoutingSession session;
 
@@ -30,7 +22,7 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
     private volatile boolean closed;
 
     WriteRecordingConnection(Connection delegate, RoutingSession session, ReadAfterWrite recorder) {
-        this.delegate = delegate;
+        super(delegate);
         this.session = session;
         this.recorder = recorder;
     }
@@ -91,80 +83,10 @@ final class WriteRecordingConnection implements Connection, Wrapped<Connection> 
     }
 
     @Override
-    public Connection unwrap() {
-        return this.delegate;
-    }
-
-    @Override
-    public Mono<Void> beginTransaction() {
-        return Mono.from(this.delegate.beginTransaction());
-    }
-
-    @Override
-    public Mono<Void> beginTransaction(TransactionDefinition definition) {
-        return Mono.from(this.delegate.beginTransaction(definition));
-    }
-
-    @Override
-    public Mono<Void> createSavepoint(String name) {
-        return Mono.from(this.delegate.createSavepoint(name));
-    }
-
-    @Override
-    public Mono<Void> releaseSavepoint(String name) {
-        return Mono.from(this.delegate.releaseSavepoint(name));
-    }
-
-    @Override
-    public Mono<Void> rollbackTransactionToSavepoint(String name) {
-        return Mono.from(this.delegate.rollbackTransactionToSavepoint(name));
-    }
-
-    @Override
-    public boolean isAutoCommit() {
-        return this.delegate.isAutoCommit();
-    }
-
-    @Override
-    public ConnectionMetadata getMetadata() {
-        return this.delegate.getMetadata();
-    }
-
-    @Override
-    public IsolationLevel getTransactionIsolationLevel() {
-        return this.delegate.getTransactionIsolationLevel();
-    }
-
-    @Override
-    public Mono<Void> setAutoCommit(boolean autoCommit) {
-        return Mono.from(this.delegate.setAutoCommit(autoCommit));
-    }
-
-    @Override
-    public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        return Mono.from(this.delegate.setLockWaitTimeout(timeout));
-    }
-
-    @Override
-    public Mono<Void> setStatementTimeout(Duration timeout) {
-        return Mono.from(this.delegate.setStatementTimeout(timeout));
-    }
-
-    @Override
-    public Mono<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
-        return Mono.from(this.delegate.setTransactionIsolationLevel(isolationLevel));
-    }
-
-    @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
         if (depth == null) {
             throw new IllegalArgumentException("depth must not be null");
         }
         return Mono.defer(() -> this.closed ? Mono.just(false) : Mono.from(this.delegate.validate(depth)));
-    }
-
-    @Override
-    public String toString() {
-        return "WriteRecordingConnection[" + this.delegate + "]";
     }
 }
