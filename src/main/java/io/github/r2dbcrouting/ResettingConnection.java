@@ -94,6 +94,19 @@ final class ResettingConnection extends DelegatingConnection implements Lifecycl
         return steps;
     }
 
+    /**
+     * Close the driver's connection, waiting at most the timeout: a driver whose request queue stalled (see
+     * README) never completes a close, and the pool that destroys the connection would wait for it forever.
+     */
+    @Override
+    public Publisher<Void> close() {
+        return Mono.from(this.delegate.close())
+                .timeout(this.timeout)
+                .onErrorMap(TimeoutException.class, ex -> new R2dbcTimeoutException("Closing a connection timed out "
+                        + "after " + this.timeout.toMillis() + "ms; it is given up, and the server drops it after "
+                        + "its wait_timeout"));
+    }
+
     @Override
     public Publisher<Void> postAllocate() {
         return this.lend;

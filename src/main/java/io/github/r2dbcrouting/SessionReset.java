@@ -15,8 +15,10 @@ import reactor.core.publisher.Mono;
  * connection back, it then rolls back an open transaction, turns autocommit back on (or off, as a fresh connection
  * had it) and restores the isolation level of a fresh connection. A connection whose lock wait timeout or statement
  * timeout was changed is closed instead of returned, since R2DBC cannot read the value a fresh connection had. The
- * reset is bounded in time: a connection whose reset does not finish within the timeout is closed, and the pool
- * recovers its slot. A released connection answers {@code validate(...)} with {@code false} until it is lent again.
+ * reset and the close are bounded in time: a connection whose reset does not finish within the timeout is closed,
+ * a close that does not finish within it is given up, and the pool recovers its slot either way (r2dbc-mysql 1.4 can
+ * stall a connection so that neither ever completes; see the README). A released connection answers
+ * {@code validate(...)} with {@code false} until it is lent again.
  * <pre class="code">
  * ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(SessionReset.of(driverFactory))
  *     .maxSize(20)
