@@ -79,8 +79,9 @@ final class CancelSoakIT {
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
 
     /**
-     * The servers' wait_timeout for the test's connections: a connection whose driver stalled (see README) stays
-     * open on the server until then, although its pool slot was given back.
+     * The servers' wait_timeout and net_write_timeout for the test's connections: a connection whose driver stalled
+     * (see README) stays open on the server until one of them drops it (an idle one, or one whose result nobody
+     * reads any more), although its pool slot was given back.
      */
     private static final int WAIT_TIMEOUT_SECONDS = 5;
 
@@ -181,7 +182,8 @@ final class CancelSoakIT {
                 .from(server.options())
                 .option(ConnectionFactoryOptions.USER, user)
                 .option(ConnectionFactoryOptions.PASSWORD, PASSWORD)
-                .option(Option.valueOf("sessionVariables"), "wait_timeout=" + WAIT_TIMEOUT_SECONDS)
+                .option(Option.valueOf("sessionVariables"), "wait_timeout=" + WAIT_TIMEOUT_SECONDS
+                        + ",net_write_timeout=" + WAIT_TIMEOUT_SECONDS + ",net_read_timeout=" + WAIT_TIMEOUT_SECONDS)
                 .build();
     }
 
@@ -292,16 +294,18 @@ final class CancelSoakIT {
     private static void assertNothingLeaked(String run, String user, RoutingConnectionFactory router, SoakTally tally,
             int planned, long nanos) {
         Map<String, Integer> acquired = awaitAcquired(router);
-        Map<String, Long> onServers = connectionsOnServers(user).block(SETTLE_LIMIT);
+        Map<String, Long> rightAfter = connectionsOnServers(user).block(SETTLE_LIMIT);
+        Map<String, Long> onServers = awaitWithinPools(user);
         StepVerifier.create(router.close()).expectComplete().verify(SETTLE_LIMIT);
         Map<String, Long> afterClose = awaitNoConnectionOnServers(user);
 
         System.out.printf("CancelSoakIT %s: %d of %d operations in %.1fs (seed %d, %d in flight): %s%n", run,
                 tally.finished(), planned, nanos / 1e9, SEED, IN_FLIGHT, tally);
         System.out.printf("CancelSoakIT %s: acquired after the run %s (leaked %d); %s connections on the servers"
-                        + " %s, limit %d per pool + %d per replica monitor; after router.close() %s%n", run, acquired,
-                acquired.values().stream().mapToInt(Integer::intValue).sum(), user, onServers, POOL_SIZE,
-                MONITOR_CONNECTIONS, afterClose);
+                        + " right after the run %s, once the servers dropped what a stalled driver left %s, limit %d"
+                        + " per pool + %d per replica monitor; after router.close() %s%n", run, acquired,
+                acquired.values().stream().mapToInt(Integer::intValue).sum(), user, rightAfter, onServers,
+                POOL_SIZE, MONITOR_CONNECTIONS, afterClose);
 
         assertSoftly(softly -> {
             softly.assertThat(tally.finished()).as("operations finished within %s", RUN_LIMIT).isEqualTo(planned);
@@ -356,6 +360,24 @@ final class CancelSoakIT {
     /**
      * @return the number of connections of {@code user} on each server, counted by the admin user
      */
+    /**
+     * A connection whose driver stalled was given up by its pool but stays open on its server until the server's
+     * timeouts drop it; the pool may open another one meanwhile.
+     *
+     * @return the connections of {@code user} on each server once they are within the pools' and monitors' limits,
+     *         or as they are after {@link #SERVER_SETTLE_LIMIT}
+     */
+    private static Map<String, Long> awaitWithinPools(String user) {
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+                .onBackpressureDrop()
+                .concatMap(tick -> connectionsOnServers(user))
+                .takeUntil(counts -> counts.get("primary") <= POOL_SIZE
+                        && counts.get("replica-1") <= POOL_SIZE + MONITOR_CONNECTIONS
+                        && counts.get("replica-2") <= POOL_SIZE + MONITOR_CONNECTIONS)
+                .take(SERVER_SETTLE_LIMIT)
+                .blockLast();
+    }
+
     private static Mono<Map<String, Long>> connectionsOnServers(String user) {
         return Flux.concat(Flux.just(cluster.primary()), Flux.fromIterable(cluster.replicas()))
                 .concatMap(server -> Sql.queryOne(server.adminConnectionFactory(),
