@@ -83,6 +83,9 @@ final class FlappingReplicaIT {
             try (SignalShell signals = SignalShell.of(flapping)) {
                 long resumeCalledAt = 0;
                 for (int cycle = 0; cycle < CYCLES; cycle++) {
+                    if (cycle > 0) {
+                        Mono.delay(RUNNING).block();
+                    }
                     signals.pause();
                     if (cycle > 0) {
                         // SIGCONT was sent after resume() was called and SIGSTOP before pause() returned.
@@ -91,12 +94,12 @@ final class FlappingReplicaIT {
                     Mono.delay(PAUSED).block();
                     resumeCalledAt = load.now();
                     signals.resume();
-                    Mono.delay(RUNNING).block();
                 }
+                // The last SIGCONT is for good.
+                resumedAt = load.now();
             }
             finally {
                 flapping.resume();
-                resumedAt = load.now();
                 watch.stop();
             }
             upWhileFlapping = watch.entered(ReplicaState.UP);
