@@ -62,6 +62,14 @@ public final class Load {
     }
 
     /**
+     * @param server a {@code @@server_id}
+     * @return whether an operation that started in the last second completed on {@code server}
+     */
+    public boolean serves(int server) {
+        return figures().servedAgain(server, now() - Duration.ofSeconds(1).toNanos()) != null;
+    }
+
+    /**
      * Stop starting operations; those in flight are cancelled.
      *
      * @return the figures of everything that completed
@@ -118,6 +126,30 @@ public final class Load {
         public Figures since(long fromNanos) {
             long from = this.originNanos + fromNanos;
             return new Figures(this.samples.stream().filter(s -> s.startNanos() >= from).toList(), this.originNanos);
+        }
+
+        /**
+         * @param toNanos a time from {@link Load#now()}
+         * @return the figures of the operations that started before {@code toNanos}
+         */
+        public Figures until(long toNanos) {
+            long to = this.originNanos + toNanos;
+            return new Figures(this.samples.stream().filter(s -> s.startNanos() < to).toList(), this.originNanos);
+        }
+
+        /**
+         * @return the errors of the failed operations, in the order they were recorded
+         */
+        public List<Throwable> errors() {
+            return this.samples.stream().filter(s -> !s.ok()).map(Sample::error).toList();
+        }
+
+        /**
+         * @return the longest failed operation, or zero if none failed
+         */
+        public Duration longestFailed() {
+            return Duration.ofNanos(this.samples.stream().filter(s -> !s.ok())
+                    .mapToLong(s -> s.endNanos() - s.startNanos()).max().orElse(0));
         }
 
         /**
