@@ -49,8 +49,9 @@ final class HungReplicaIT {
         Load.Figures figures;
         Duration back;
         try {
-            Routers.await("both replicas are UP", Duration.ofSeconds(15),
-                    () -> router.replicas().stream().allMatch(replica -> replica.state() == ReplicaState.UP));
+            Routers.await("both replicas were probed and are UP", Duration.ofSeconds(15),
+                    () -> router.replicas().stream().allMatch(replica -> replica.state() == ReplicaState.UP
+                            && replica.lag() != null));
             load = Load.start(() -> Routers.serverId(router).contextWrite(Routing.withReplica()), 32, 10_000_000,
                     Duration.ofSeconds(90));
             Load running = load;
