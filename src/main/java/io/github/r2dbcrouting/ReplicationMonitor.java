@@ -11,7 +11,6 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
@@ -60,10 +59,14 @@ final class ReplicationMonitor implements Disposable {
         this.listener = listener;
     }
 
+    /**
+     * Probe now, then an interval after each probe ends: two probes are always at least an interval apart, so two
+     * healthy ones in a row mean the replica answered for at least that long.
+     */
     void start() {
-        this.loop = Flux.interval(Duration.ZERO, this.interval, this.scheduler)
-                .onBackpressureDrop()
-                .concatMap(tick -> probe(), 1)
+        this.loop = Mono.defer(this::probe)
+                .then(Mono.delay(this.interval, this.scheduler))
+                .repeat()
                 .subscribe();
     }
 
