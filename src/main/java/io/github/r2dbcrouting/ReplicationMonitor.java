@@ -75,7 +75,8 @@ final class ReplicationMonitor implements Disposable {
             closeConnection();
         }
         return connection()
-                .flatMap(connection -> status(connection).timeout(this.timeout, this.scheduler))
+                .flatMap(this::status)
+                .timeout(this.timeout, this.scheduler)
                 .doOnNext(status -> this.listener.probed(this.replica, status.orElse(null)))
                 .onErrorResume(error -> {
                     closeConnection();
@@ -97,13 +98,7 @@ final class ReplicationMonitor implements Disposable {
         if (current != null) {
             return Mono.just(current);
         }
-        // Connecting gets the longer of monitorTimeout and the pools' connect bound: a replica that needs a moment
-        // to accept a connection after a restart must not be cut off on every probe, and so never come back.
-        Duration connectTimeout = this.timeout.compareTo(TargetPools.CONNECT_TIMEOUT) > 0 ? this.timeout
-                : TargetPools.CONNECT_TIMEOUT;
-        return Mono.<Connection>from(this.connectionFactory.create())
-                .timeout(connectTimeout, this.scheduler)
-                .doOnNext(created -> this.connection = created);
+        return Mono.<Connection>from(this.connectionFactory.create()).doOnNext(created -> this.connection = created);
     }
 
     private void closeConnection() {
