@@ -27,6 +27,13 @@ import reactor.core.publisher.Mono;
  * {@code create()} + {@code close()} through r2dbc-pool {@link ConnectionPool}s over the in-memory stub: the
  * pool's acquire and release plus what each contender adds, still without I/O. The router's background
  * replication monitor is off: a stub cannot answer it.
+ * <p>
+ * Three more benchmarks take apart what the router adds here. The router is subscribed with a Context that holds its
+ * route, {@code direct} with an empty one, and the pool's operators read the Context too (for their discard hook,
+ * among others): {@code directInRouterContext} is {@code direct} subscribed with the router's Context. The router
+ * takes the two replica pools in turn, {@code direct} always the first: {@code directBothPools} takes the two
+ * replica pools in turn without a router, and {@code routerOneReplica} is a router whose only replica is
+ * {@code direct}'s pool.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +47,12 @@ public class PooledCreateBenchmark {
 
     private Contenders contenders;
 
+    private Contenders oneReplica;
+
+    private ConnectionPool[] replicaPools;
+
+    private int turn;
+
     @Setup
     public void setUp() {
         ConnectionPool primary = Pools.overStub("primary");
@@ -48,11 +61,15 @@ public class PooledCreateBenchmark {
         this.pools.addAll(replicas);
         this.contenders = Contenders.over(primary, replicas, false);
         this.contenders.requireReplicaRoutes(connection -> Mono.just(StubConnection.originOf(connection)), "primary");
+        this.oneReplica = Contenders.over(primary, replicas.subList(0, 1), false);
+        this.oneReplica.requireReplicaRoutes(connection -> Mono.just(StubConnection.originOf(connection)), "primary");
+        this.replicaPools = replicas.toArray(new ConnectionPool[0]);
     }
 
     @TearDown
     public void tearDown() {
         this.contenders.close();
+        this.oneReplica.close();
         Pools.closeAll(this.pools);
     }
 
@@ -64,6 +81,22 @@ public class PooledCreateBenchmark {
     @Benchmark
     public Connection router(Subscribers subscribers) {
         return subscribers.createClose.run(this.contenders.router, this.contenders.routerContext);
+    }
+
+    @Benchmark
+    public Connection directInRouterContext(Subscribers subscribers) {
+        return subscribers.createClose.run(this.contenders.direct, this.contenders.routerContext);
+    }
+
+    @Benchmark
+    public Connection directBothPools(Subscribers subscribers) {
+        ConnectionPool pool = this.replicaPools[this.turn++ & 1];
+        return subscribers.createClose.run(pool, this.contenders.directContext);
+    }
+
+    @Benchmark
+    public Connection routerOneReplica(Subscribers subscribers) {
+        return subscribers.createClose.run(this.oneReplica.router, this.oneReplica.routerContext);
     }
 
     @Benchmark
