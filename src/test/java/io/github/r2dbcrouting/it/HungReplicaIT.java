@@ -3,7 +3,6 @@ package io.github.r2dbcrouting.it;
 import java.time.Duration;
 
 import io.github.r2dbcrouting.Routing;
-import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.replica.ReplicaState;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
@@ -37,14 +36,10 @@ final class HungReplicaIT {
     @Test
     void aHungReplicaStallsReadsForSecondsNotForTheLengthOfTheHang(MariaDbCluster cluster) {
         MariaDbServer hung = cluster.replica(1);
-        RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
-                .primary(cluster.primary().options())
-                .replica("replica-1", hung.options())
-                .replica("replica-2", cluster.replica(2).options())
+        RoutingConnectionFactory router = Routers.withDefaultPools(cluster, builder -> builder
                 .monitorInterval(INTERVAL)
                 .monitorTimeout(PROBE_TIMEOUT)
-                .replicaStatementTimeout(STATEMENT_TIMEOUT)
-                .build());
+                .replicaStatementTimeout(STATEMENT_TIMEOUT));
         Load load = null;
         Load.Figures figures;
         Duration back;

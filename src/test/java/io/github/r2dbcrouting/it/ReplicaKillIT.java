@@ -3,7 +3,6 @@ package io.github.r2dbcrouting.it;
 import java.time.Duration;
 
 import io.github.r2dbcrouting.Routing;
-import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.replica.ReplicaState;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
@@ -37,13 +36,9 @@ final class ReplicaKillIT {
     @Test
     void aKilledReplicaCostsOnlyTheReadsInFlightAndServesSoonAfterItIsStartedAgain(MariaDbCluster cluster) {
         MariaDbServer killed = cluster.replica(1);
-        RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
-                .primary(cluster.primary().options())
-                .replica("replica-1", killed.options())
-                .replica("replica-2", cluster.replica(2).options())
+        RoutingConnectionFactory router = Routers.withDefaultPools(cluster, builder -> builder
                 .monitorInterval(INTERVAL)
-                .monitorTimeout(PROBE_TIMEOUT)
-                .build());
+                .monitorTimeout(PROBE_TIMEOUT));
         Load load = null;
         Load.Figures figures;
         Duration back;

@@ -32,6 +32,19 @@ public final class Routers {
     }
 
     /**
+     * @return a router over the cluster's primary and two replicas with the pools it builds by default, as a user
+     * who sets nothing about pools has them, and {@code settings}
+     */
+    public static RoutingConnectionFactory withDefaultPools(MariaDbCluster cluster,
+            UnaryOperator<RoutingConfiguration.Builder> settings) {
+        return new RoutingConnectionFactory(settings.apply(RoutingConfiguration.builder()
+                        .primary(cluster.primary().options())
+                        .replica("replica-1", cluster.replica(1).options())
+                        .replica("replica-2", cluster.replica(2).options()))
+                .build());
+    }
+
+    /**
      * @return the {@code @@server_id} of the server a connection of {@code factory} talks to, in the caller's
      * Context
      */
