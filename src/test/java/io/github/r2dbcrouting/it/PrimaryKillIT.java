@@ -5,7 +5,6 @@ import java.util.List;
 
 import io.github.r2dbcrouting.PrimaryUnavailableException;
 import io.github.r2dbcrouting.Routing;
-import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.replica.ReplicaState;
 import io.github.r2dbcrouting.testbed.MariaDbCluster;
@@ -52,13 +51,9 @@ final class PrimaryKillIT {
         Sql.execute(primary.connectionFactory(),
                 "CREATE OR REPLACE TABLE primary_kill_writes (id INT AUTO_INCREMENT PRIMARY KEY)").block();
         cluster.awaitReplication().block(Duration.ofSeconds(30));
-        RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
-                .primary(primary.options())
-                .replica("replica-1", cluster.replica(1).options())
-                .replica("replica-2", cluster.replica(2).options())
+        RoutingConnectionFactory router = Routers.withDefaultPools(cluster, builder -> builder
                 .monitorInterval(INTERVAL)
-                .monitorTimeout(PROBE_TIMEOUT)
-                .build());
+                .monitorTimeout(PROBE_TIMEOUT));
         Load reads = null;
         Load writes = null;
         Load.Figures readFigures;
