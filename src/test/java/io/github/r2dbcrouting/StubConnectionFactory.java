@@ -54,7 +54,7 @@ class StubConnectionFactory implements ConnectionFactory {
 
     @Override
     public Mono<Connection> create() {
-        return Mono.fromSupplier(() -> {
+        return Mono.<Connection>fromSupplier(() -> {
             this.attempts.incrementAndGet();
             RuntimeException error = this.failure;
             if (error != null) {
@@ -63,7 +63,9 @@ class StubConnectionFactory implements ConnectionFactory {
             this.created.incrementAndGet();
             this.open.incrementAndGet();
             return new StubConnection(this);
-        });
+        })
+                // As a pool does: a connection created for a caller who cancelled meanwhile is closed, not dropped.
+                .doOnDiscard(StubConnection.class, connection -> connection.close().subscribe());
     }
 
     @Override
