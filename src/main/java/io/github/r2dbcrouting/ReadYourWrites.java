@@ -3,7 +3,7 @@ package io.github.r2dbcrouting;
 /**
  * How a {@link RoutingSession} makes its replica reads see its own earlier writes.
  *
- * @see RoutingConnectionFactory.Builder#readYourWrites(ReadYourWrites)
+ * @see RoutingConfiguration.Builder#readYourWrites(ReadYourWrites)
  */
 public enum ReadYourWrites {
 
