@@ -57,14 +57,7 @@ final class ReadAfterWrite {
     }
 
     /**
-     * @return whether a replica read of {@code session} must take its last write into account
-     */
-    boolean applies(@Nullable RoutingSession session) {
-        return session != null && this.strategy != ReadYourWrites.NONE && session.lastWrite() != null;
-    }
-
-    /**
-     * @return whether primary connections of {@code session} must record its writes
+     * @return whether {@code session}'s writes are recorded, and so its later replica reads must see them
      */
     boolean records(@Nullable RoutingSession session) {
         return session != null && this.strategy != ReadYourWrites.NONE;

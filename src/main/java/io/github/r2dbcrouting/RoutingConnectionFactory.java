@@ -157,7 +157,7 @@ public final class RoutingConnectionFactory
             return;
         }
         LastWrite write = session != null ? session.lastWrite() : null;
-        if (write != null && this.readAfterWrite.applies(session)) {
+        if (write != null && this.readAfterWrite.records(session)) {
             this.readAfterWrite.read(session, write).subscribe(actual);
             return;
         }
