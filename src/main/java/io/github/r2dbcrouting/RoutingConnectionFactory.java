@@ -11,6 +11,7 @@ import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
@@ -43,6 +44,8 @@ public final class RoutingConnectionFactory
 
     private static final Logger logger = Loggers.getLogger(RoutingConnectionFactory.class);
 
+    private static final String DEFAULT_ROUTE_ORIGIN = "RoutingConfiguration defaultRoute";
+
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
 
@@ -66,6 +69,13 @@ public final class RoutingConnectionFactory
     private final Mono<Connection> primaryConnection;
 
     private final @Nullable Duration replicaStatementTimeout;
+
+    /**
+     * The route of a {@code create()} whose Context has none; {@code null} for the primary, which needs no wrapper.
+     */
+    private final @Nullable ContextRoute defaultRoute;
+
+    private volatile @Nullable IsolationLevel isolationLevelSeen;
 
     private volatile int closed;
 
@@ -103,6 +113,8 @@ public final class RoutingConnectionFactory
         }
         this.readAfterWrite = new ReadAfterWrite(this, this.replicas, configuration, configuration.getScheduler());
         this.replicaStatementTimeout = configuration.getReplicaStatementTimeout();
+        this.defaultRoute = configuration.getDefaultRoute() == Route.PRIMARY ? null
+                : ContextRoute.of(configuration.getDefaultRoute(), null, DEFAULT_ROUTE_ORIGIN);
         this.create = RoutingMono.of(this);
         this.primaryConnection = new TargetMono(this, null);
         List<ReplicationMonitor> monitorList = new ArrayList<>();
@@ -148,21 +160,68 @@ public final class RoutingConnectionFactory
         }
         ContextRoute route = Routing.read(actual.currentContext());
         if (route == null) {
-            this.primaryConnection.subscribe(actual);
+            ContextRoute byDefault = this.defaultRoute;
+            if (byDefault == null) {
+                this.primaryConnection.subscribe(actual);
+                return;
+            }
+            route = byDefault;
+        }
+        else if (route.route == null && this.defaultRoute != null) {
+            route = ContextRoute.of(this.configuration.getDefaultRoute(), route.session, DEFAULT_ROUTE_ORIGIN);
+        }
+        if (route.route == Route.REPLICA) {
+            ContextRoute replicaRoute = route;
+            replicaFor(route.session).map(connection -> (Connection) new StatementRoutedConnection(this, replicaRoute,
+                    connection)).subscribe(actual);
             return;
         }
-        RoutingSession session = route.session;
-        if (route.route != Route.REPLICA) {
-            primaryFor(session).subscribe(actual);
+        if (route.route == Route.AUTO) {
+            actual.onSubscribe(Operators.scalarSubscription(actual, new StatementRoutedConnection(this, route, null)));
             return;
         }
+        primaryFor(route.session).subscribe(actual);
+    }
+
+    /**
+     * @return a connection of the replica that a read of {@code session} goes to: caught up with its last write,
+     * its sticky replica, or the selector's choice; the primary when none is UP and fallback is allowed
+     */
+    Mono<? extends Connection> replicaFor(@Nullable RoutingSession session) {
         LastWrite write = session != null ? session.lastWrite() : null;
         if (write != null && this.readAfterWrite.records(session)) {
-            this.readAfterWrite.read(session, write).subscribe(actual);
-            return;
+            return this.readAfterWrite.read(session, write);
         }
         ReplicaTarget replica = this.replicas.choose(session);
-        (replica != null ? replica.connection : noReplica(session)).subscribe(actual);
+        return replica != null ? replica.connection : noReplica(session);
+    }
+
+    /**
+     * A statement-routed connection moved its work from a replica to the primary.
+     */
+    void escalated(ContextRoute route, String keyword) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("{} on route {} from {} runs on the primary; the connection stays there", keyword,
+                    route.route, route.describeOrigin());
+        }
+    }
+
+    /**
+     * Remember the isolation level a server connection came with, which statement-routed connections report until
+     * their first unit of work.
+     */
+    void sawIsolationLevel(IsolationLevel level) {
+        if (this.isolationLevelSeen == null) {
+            this.isolationLevelSeen = level;
+        }
+    }
+
+    /**
+     * @return the isolation level connections came with so far; MySQL's and MariaDB's default before any came
+     */
+    IsolationLevel isolationLevelSeen() {
+        IsolationLevel level = this.isolationLevelSeen;
+        return level != null ? level : IsolationLevel.REPEATABLE_READ;
     }
 
     /**
