@@ -222,7 +222,8 @@ final class StatementRoutingIT {
         Map<String, Long> after = writeCounters();
         for (String counter : WRITE_COUNTERS) {
             List<Long> moved = this.cluster.replicas().stream()
-                    .map(replica -> after.get(replica.name() + "." + counter) - before.get(replica.name() + "." + counter))
+                    .map(replica -> replica.name() + "." + counter)
+                    .map(key -> after.get(key) - before.get(key))
                     .toList();
             System.out.printf("StatementRoutingIT: %s moved by %s on the replicas%n", counter, moved);
             assertThat(moved).as("%s on each replica", counter).containsOnly(moved.get(0));
