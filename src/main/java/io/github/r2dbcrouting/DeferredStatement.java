@@ -1,39 +1,81 @@
 package io.github.r2dbcrouting;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
- * A statement created before its server connection arrived: it checks and records the bindings, and when executed
- * creates the statement on the server connection, replays them in order and runs it.
+ * A statement of a {@link StatementRoutedConnection} whose server may still change: it checks and records the
+ * bindings, and when executed asks the connection for the server the statement needs at that moment (a transaction
+ * begun after the statement was created counts), creates the statement there, replays the bindings in order and
+ * runs it.
  * <p>
  * It checks what the text shows (a {@code null} value, an index past the last {@code ?}, a name that is not a
- * parameter); a value the driver cannot encode is reported by {@link #execute()}.
+ * parameter, a binding left incomplete); a value the driver cannot encode is reported by {@link #execute()}.
  */
 final class DeferredStatement implements Statement {
 
     private final String sql;
 
-    private final LazyConnection server;
+    private final StatementRoutedConnection connection;
 
-    private final List<Consumer<Statement>> calls = new ArrayList<>(4);
+    private final boolean primary;
+
+    private @Nullable List<Consumer<Statement>> calls;
 
     private int parameters = -1;
 
-    DeferredStatement(String sql, LazyConnection server) {
+    /**
+     * The indexes bound since the last {@link #add()}, while only indexes were bound.
+     */
+    private final BitSet bound = new BitSet();
+
+    private boolean byName;
+
+    private boolean added;
+
+    DeferredStatement(String sql, StatementRoutedConnection connection, boolean primary) {
         this.sql = sql;
-        this.server = server;
+        this.connection = connection;
+        this.primary = primary;
+    }
+
+    private void record(Consumer<Statement> call) {
+        List<Consumer<Statement>> recorded = this.calls;
+        if (recorded == null) {
+            recorded = new ArrayList<>(4);
+            this.calls = recorded;
+        }
+        recorded.add(call);
     }
 
     @Override
     public Statement add() {
-        this.calls.add(Statement::add);
+        checkComplete();
+        record(Statement::add);
+        this.bound.clear();
+        this.added = true;
         return this;
+    }
+
+    /**
+     * As drivers do: a set of bindings must bind every parameter before it is added or run.
+     */
+    private void checkComplete() {
+        if (this.byName || this.bound.isEmpty() && this.added) {
+            return;
+        }
+        int count = parameters();
+        if (this.bound.cardinality() < count) {
+            throw new IllegalStateException("Not all parameters are bound: " + this.bound.cardinality() + " of "
+                    + count);
+        }
     }
 
     @Override
@@ -42,7 +84,8 @@ final class DeferredStatement implements Statement {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null; use bindNull(index, type) for a null");
         }
-        this.calls.add(statement -> statement.bind(index, value));
+        this.bound.set(index);
+        record(statement -> statement.bind(index, value));
         return this;
     }
 
@@ -52,7 +95,7 @@ final class DeferredStatement implements Statement {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null; use bindNull(name, type) for a null");
         }
-        this.calls.add(statement -> statement.bind(name, value));
+        record(statement -> statement.bind(name, value));
         return this;
     }
 
@@ -62,7 +105,8 @@ final class DeferredStatement implements Statement {
         if (type == null) {
             throw new IllegalArgumentException("type must not be null");
         }
-        this.calls.add(statement -> statement.bindNull(index, type));
+        this.bound.set(index);
+        record(statement -> statement.bindNull(index, type));
         return this;
     }
 
@@ -72,7 +116,7 @@ final class DeferredStatement implements Statement {
         if (type == null) {
             throw new IllegalArgumentException("type must not be null");
         }
-        this.calls.add(statement -> statement.bindNull(name, type));
+        record(statement -> statement.bindNull(name, type));
         return this;
     }
 
@@ -81,7 +125,7 @@ final class DeferredStatement implements Statement {
         if (rows < 0) {
             throw new IllegalArgumentException("rows must not be negative, was " + rows);
         }
-        this.calls.add(statement -> statement.fetchSize(rows));
+        record(statement -> statement.fetchSize(rows));
         return this;
     }
 
@@ -91,24 +135,30 @@ final class DeferredStatement implements Statement {
             throw new IllegalArgumentException("columns must not be null");
         }
         String[] copy = columns.clone();
-        this.calls.add(statement -> statement.returnGeneratedValues(copy));
+        record(statement -> statement.returnGeneratedValues(copy));
         return this;
     }
 
     @Override
     public Flux<Result> execute() {
-        List<Consumer<Statement>> recorded = List.copyOf(this.calls);
-        return this.server.get().flatMapMany(connection -> {
-            Statement statement = connection.createStatement(this.sql);
+        checkComplete();
+        List<Consumer<Statement>> recorded = this.calls == null ? List.of() : List.copyOf(this.calls);
+        return this.connection.serverFor(this.primary, this.sql).flatMapMany(server -> {
+            Statement statement = server.createStatement(this.sql);
             recorded.forEach(call -> call.accept(statement));
             return statement.execute();
         });
     }
 
-    private void checkIndex(int index) {
+    private int parameters() {
         if (this.parameters < 0) {
             this.parameters = Parameters.count(this.sql);
         }
+        return this.parameters;
+    }
+
+    private void checkIndex(int index) {
+        parameters();
         if (index < 0 || index >= this.parameters) {
             throw new IndexOutOfBoundsException("Index " + index + " is not a parameter of the statement: it has "
                     + this.parameters + " (0 to " + (this.parameters - 1) + ")");
@@ -119,6 +169,7 @@ final class DeferredStatement implements Statement {
         if (name == null) {
             throw new IllegalArgumentException("name must not be null");
         }
+        this.byName = true;
         if (!Parameters.has(this.sql, name)) {
             throw new IllegalArgumentException("'" + name + "' is not a named parameter of the statement");
         }
@@ -126,7 +177,7 @@ final class DeferredStatement implements Statement {
 
     @Override
     public String toString() {
-        return "DeferredStatement[" + this.server + "]";
+        return "DeferredStatement[" + (this.primary ? "needs the primary" : "a read") + "]";
     }
 
     /**

@@ -198,11 +198,13 @@ public final class RoutingConnectionFactory
 
     /**
      * A statement-routed connection moved its work from a replica to the primary.
+     *
+     * @param statement the statement (or the keyword of the call) that needed the primary
      */
-    void escalated(ContextRoute route, String keyword) {
+    void escalated(ContextRoute route, String statement) {
         if (logger.isDebugEnabled()) {
-            logger.debug("{} on route {} from {} runs on the primary; the connection stays there", keyword,
-                    route.route, route.describeOrigin());
+            logger.debug("{} on route {} from {} runs on the primary; the connection stays there",
+                    StatementClassifier.firstKeyword(statement), route.route, route.describeOrigin());
         }
     }
 

@@ -74,7 +74,7 @@ final class StatementRoutedConnection implements Connection, Wrapped<Connection>
      * The server connection a unit of work runs on: the current one if it can run there, else a new one on the
      * primary (or, before the first unit of work, on the server it needs).
      */
-    private LazyConnection on(boolean primary, String keyword) {
+    private LazyConnection on(boolean primary, String statement) {
         for (;;) {
             Servers now = this.servers;
             LazyConnection current = now.current;
@@ -84,7 +84,7 @@ final class StatementRoutedConnection implements Connection, Wrapped<Connection>
             LazyConnection next = open(primary);
             if (SERVERS.compareAndSet(this, now, new Servers(next, current, false))) {
                 if (current != null) {
-                    this.router.escalated(this.route, keyword);
+                    this.router.escalated(this.route, statement);
                 }
                 return next;
             }
@@ -139,26 +139,40 @@ final class StatementRoutedConnection implements Connection, Wrapped<Connection>
         return null;
     }
 
+    /**
+     * A statement runs where the connection is when it is executed, not where it was when the statement was
+     * created: a transaction begun in between counts. Only a connection already on the primary, which never moves
+     * again, hands out its server's statements directly.
+     */
     @Override
     public Statement createStatement(String sql) {
         if (sql == null) {
             throw new IllegalArgumentException("sql must not be null");
         }
         LazyConnection current = this.servers.current;
-        LazyConnection target;
-        if (current != null && current.primary || !StatementClassifier.needsPrimary(sql)) {
-            target = current != null ? current : on(false, "");
-        }
-        else {
-            String keyword = StatementClassifier.firstKeyword(sql);
-            WriteOnReplicaRouteException refused = refusal(keyword);
-            if (refused != null) {
-                return new RefusedStatement(refused);
+        if (current != null && current.primary) {
+            Connection connection = current.now();
+            if (connection != null) {
+                return connection.createStatement(sql);
             }
-            target = on(true, keyword);
         }
-        Connection connection = target.now();
-        return connection != null ? connection.createStatement(sql) : new DeferredStatement(sql, target);
+        return new DeferredStatement(sql, this, StatementClassifier.needsPrimary(sql));
+    }
+
+    /**
+     * @return the server connection a statement runs on now, or why it must not run
+     */
+    Mono<Connection> serverFor(boolean primary, String sql) {
+        return Mono.defer(() -> {
+            LazyConnection current = this.servers.current;
+            if (primary && (current == null || !current.primary)) {
+                WriteOnReplicaRouteException refused = refusal(StatementClassifier.firstKeyword(sql));
+                if (refused != null) {
+                    return Mono.error(refused);
+                }
+            }
+            return on(primary, sql).get();
+        });
     }
 
     @Override

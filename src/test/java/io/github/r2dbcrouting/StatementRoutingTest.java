@@ -105,7 +105,7 @@ final class StatementRoutingTest {
     void withFailAWriteOnTheReplicaRouteFailsNamingItsKeywordAndTheRoutesOrigin() {
         router(builder -> builder.writesOnReplicaRoute(WritesOnReplicaRoute.FAIL));
         work(Routing.withRoute(Route.REPLICA, "GET /orders (RoutingWebFilter)"),
-                connection -> run(connection, "SELECT 1", "  delete from t where id = ?"))
+                connection -> run(connection, "SELECT 1", "  delete from t where id = 1"))
                 .as(StepVerifier::create)
                 .expectErrorSatisfies(error -> assertThat(error)
                         .isInstanceOf(WriteOnReplicaRouteException.class)
@@ -155,6 +155,22 @@ final class StatementRoutingTest {
 
         assertThat(this.replica.attempts).hasValue(0);
         assertThat(this.primary.statements).containsExactly("SELECT 1", "UPDATE t SET a = 1");
+    }
+
+    @Test
+    void aStatementCreatedBeforeATransactionBeganRunsInsideIt() {
+        router(builder -> builder);
+        work(Routing.withReplica(), connection -> {
+            var createdFirst = connection.createStatement("SELECT value FROM t");
+            return Mono.from(connection.beginTransaction())
+                    .thenMany(createdFirst.execute())
+                    .then(Mono.from(connection.commitTransaction()));
+        })
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        assertThat(this.replica.statements).isEmpty();
+        assertThat(this.primary.statements).containsExactly("SELECT value FROM t");
     }
 
     @Test
