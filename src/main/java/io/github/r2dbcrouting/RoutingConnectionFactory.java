@@ -25,11 +25,15 @@ import reactor.util.Loggers;
  * A {@link ConnectionFactory} that hands out connections of a primary or of one of its replicas, chosen from the
  * route in the subscriber's Reactor Context (see {@link Routing}).
  * <p>
- * {@link #create()} reads the route when it is subscribed, picks a target and delegates to it: the connection
- * returned is the target's own, so closing it releases it to the target's pool. Without a route, connections come
- * from the primary. A replica route goes to a replica chosen by the configured selector; when no replica is UP it
- * goes to the primary, unless {@link RoutingConfiguration.Builder#fallbackToPrimary(boolean) fallbackToPrimary} is
- * {@code false}, in which case {@code create()} emits a {@link NoReplicaAvailableException}.
+ * {@link #create()} reads the route when it is subscribed, picks a target and delegates to it. Without a route
+ * (and with the default {@link RoutingConfiguration.Builder#defaultRoute(Route) defaultRoute}) and on the primary
+ * route, the connection returned is the primary's own, so closing it releases it to its pool. A replica route goes
+ * to a replica chosen by the configured selector; when no replica is UP it goes to the primary, unless
+ * {@link RoutingConfiguration.Builder#fallbackToPrimary(boolean) fallbackToPrimary} is {@code false}, in which case
+ * {@code create()} emits a {@link NoReplicaAvailableException}. The replica connection is handed out inside a
+ * connection that looks at each unit of work before it is sent: a write, a locking read or a read-write transaction
+ * runs on the primary instead (or fails, see {@link WritesOnReplicaRoute}), so a replica never receives one. On the
+ * {@link Route#AUTO auto route} the connection has no server until its first unit of work chooses one.
  * <pre class="code">
  * RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
  *     .primary("r2dbc:mysql://app@db-primary:3306/shop")
@@ -140,7 +144,8 @@ public final class RoutingConnectionFactory
      * <p>
      * The route is read at subscription, so the same {@code Mono} routes differently under different Contexts.
      * When a replica fails to hand out a connection, the same subscription fails over to the next {@code UP}
-     * replica and then to the primary; the caller sees no error.
+     * replica and then to the primary; the caller sees no error. On the auto route the connection is emitted at
+     * once, and takes its server connection (with the same failover) when its first unit of work runs.
      *
      * @return a {@code Mono} of the chosen target's connection
      */

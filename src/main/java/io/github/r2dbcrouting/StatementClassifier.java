@@ -3,7 +3,8 @@ package io.github.r2dbcrouting;
 import java.util.Locale;
 
 /**
- * Tells from a statement's text whether a replica may run it: one pass over the characters, no regular expression,
+ * Tells from a statement's text whether a replica may run it, as connections on the {@link Route#REPLICA replica}
+ * and {@link Route#AUTO auto} routes do before they send it: one pass over the characters, no regular expression,
  * no allocation. When unsure it answers "primary".
  * <p>
  * A replica may run a non-locking read: {@code SELECT}, {@code WITH ... SELECT}, {@code VALUES}, {@code TABLE},
@@ -28,7 +29,7 @@ import java.util.Locale;
  * {@code /* route=primary *&#47; SELECT ...}) decides instead, for statements whose effect the text does not show,
  * such as a stored function that writes, or a procedure that only reads.
  */
-final class StatementClassifier {
+public final class StatementClassifier {
 
     private static final int NO_HINT = 0;
 
@@ -49,10 +50,17 @@ final class StatementClassifier {
     }
 
     /**
+     * Tell where the router sends a statement that is the first unit of work of a replica-routed or auto-routed
+     * connection, for example to check an application's statements in a test.
+     *
      * @param sql a statement's text
      * @return whether it must run on the primary; {@code false} only for a statement a replica can run
+     * @throws IllegalArgumentException if {@code sql} is {@code null}
      */
-    static boolean needsPrimary(String sql) {
+    public static boolean needsPrimary(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
         int length = sql.length();
         int i = 0;
         while (i < length) {
