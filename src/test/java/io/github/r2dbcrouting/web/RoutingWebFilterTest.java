@@ -32,9 +32,14 @@ final class RoutingWebFilterTest {
     private AnnotationConfigApplicationContext context;
 
     private WebTestClient client(boolean enabled) {
+        return client(enabled, false);
+    }
+
+    private WebTestClient client(boolean enabled, boolean autoRoute) {
         this.context = new AnnotationConfigApplicationContext();
         this.context.registerBean("routingWebFilter", RoutingWebFilter.class, () -> RoutingWebFilter.builder()
                 .enabled(enabled)
+                .autoRoute(autoRoute)
                 .readMethods(List.of("get", "head", "options", "report"))
                 .handlerMappings(() -> this.context.getBeanProvider(HandlerMapping.class).orderedStream().toList())
                 .build());
@@ -75,6 +80,15 @@ final class RoutingWebFilterTest {
     @Test
     void configuredReadMethodRunsOnAReplica() {
         expectBody(client(true).method(HttpMethod.valueOf("REPORT")).uri("/plain"), "REPLICA sticky");
+    }
+
+    @Test
+    void withTheAutoRouteEveryMethodTakesTheAutoRouteAndAnnotationsStillWin() {
+        expectBody(client(true, true).get().uri("/plain"), "AUTO sticky");
+        this.context.close();
+        expectBody(client(true, true).post().uri("/plain"), "AUTO sticky");
+        this.context.close();
+        expectBody(client(true, true).get().uri("/annotated/primary"), "PRIMARY sticky");
     }
 
     @Test
