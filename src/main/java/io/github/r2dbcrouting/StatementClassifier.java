@@ -126,6 +126,43 @@ public final class StatementClassifier {
     }
 
     /**
+     * Tell whether a statement only changes the connection's own session ({@code SET} of a session or user
+     * variable, {@code SET TRANSACTION}, {@code SET NAMES}, {@code USE}): inside a read-only transaction on a
+     * replica such a statement runs there, since the transaction cannot move; elsewhere it goes to the primary like
+     * any statement {@link #needsPrimary} sends there. {@code SET GLOBAL}, {@code SET PERSIST} and a {@code SET} whose value needs the primary (a locking
+     * subquery, a sequence) are not session statements.
+     *
+     * @param sql a statement's text
+     * @return whether it changes only the session
+     */
+    static boolean isSessionStatement(String sql) {
+        int start = 0;
+        int length = sql.length();
+        while (start < length && (sql.charAt(start) <= ' ' || sql.charAt(start) == '(')) {
+            start++;
+        }
+        int end = wordEnd(sql, start);
+        if (end - start == 3 && sql.regionMatches(true, start, "USE", 0, 3)) {
+            return true;
+        }
+        if (end - start != 3 || !sql.regionMatches(true, start, "SET", 0, 3)) {
+            return false;
+        }
+        int next = skipSpace(sql, end);
+        while (next < length && sql.charAt(next) == '@') {
+            next++;
+        }
+        int nextEnd = wordEnd(sql, next);
+        int word = nextEnd - next;
+        if (word == 6 && sql.regionMatches(true, next, "GLOBAL", 0, 6)
+                || word == 7 && sql.regionMatches(true, next, "PERSIST", 0, 7)
+                || word == 12 && sql.regionMatches(true, next, "PERSIST_ONLY", 0, 12)) {
+            return false;
+        }
+        return !readNeedsPrimary(sql, end);
+    }
+
+    /**
      * @return the statement's first keyword, upper case, for messages; {@code "?"} if it has none
      */
     static String firstKeyword(String sql) {

@@ -160,11 +160,23 @@ final class StatementRoutedConnection implements Connection, Wrapped<Connection>
     }
 
     /**
+     * A session statement ({@code SET}, {@code USE}) inside the read-only transaction on a replica runs there, since
+     * that transaction cannot move. Elsewhere it moves the connection to the primary like any statement the
+     * classifier sends there, so that the primary has the setting for the statements that follow.
+     */
+    private boolean staysWhereItIs(String sql) {
+        return this.replicaTransaction && StatementClassifier.isSessionStatement(sql);
+    }
+
+    /**
      * @return the server connection a statement runs on now, or why it must not run
      */
     Mono<Connection> serverFor(boolean primary, String sql) {
         return Mono.defer(() -> {
             LazyConnection current = this.servers.current;
+            if (primary && current != null && !current.primary && staysWhereItIs(sql)) {
+                return current.get();
+            }
             if (primary && (current == null || !current.primary)) {
                 WriteOnReplicaRouteException refused = refusal(StatementClassifier.firstKeyword(sql));
                 if (refused != null) {

@@ -70,6 +70,25 @@ final class StatementClassifierTest {
     }
 
     @Test
+    void sessionStatementsStayOnTheServerTheConnectionHas() {
+        assertThat(StatementClassifier.isSessionStatement("SET TRANSACTION READ ONLY")).isTrue();
+        assertThat(StatementClassifier.isSessionStatement("set session transaction isolation level read committed"))
+                .isTrue();
+        assertThat(StatementClassifier.isSessionStatement("SET @x = 1")).isTrue();
+        assertThat(StatementClassifier.isSessionStatement("SET NAMES utf8mb4")).isTrue();
+        assertThat(StatementClassifier.isSessionStatement("SET @@session.sql_mode = ''")).isTrue();
+        assertThat(StatementClassifier.isSessionStatement("USE other")).isTrue();
+        assertThat(StatementClassifier.isSessionStatement("SET GLOBAL read_only = 0")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SET @@GLOBAL.read_only = 0")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SET PERSIST max_connections = 10")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SET @x = (SELECT a FROM t FOR UPDATE)")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SET @x = NEXTVAL(s)")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SELECT 1")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("INSERT INTO t VALUES (1)")).isFalse();
+        assertThat(StatementClassifier.isSessionStatement("SETTLE")).isFalse();
+    }
+
+    @Test
     void theFirstKeywordNamesTheStatementInMessages() {
         assertThat(StatementClassifier.firstKeyword("  /* c */ (insert into t values (1))")).isEqualTo("INSERT");
         assertThat(StatementClassifier.firstKeyword("-- c\nselect 1 for update")).isEqualTo("SELECT");

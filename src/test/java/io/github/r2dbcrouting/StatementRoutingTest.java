@@ -145,6 +145,41 @@ final class StatementRoutingTest {
     }
 
     @Test
+    void aSessionStatementInsideAReadOnlyTransactionRunsOnItsReplica() {
+        router(builder -> builder);
+        work(Routing.withAutoRoute(), connection -> Mono.from(connection.beginTransaction(readOnly()))
+                .then(run(connection, "SET TRANSACTION READ ONLY", "SELECT 1"))
+                .then(Mono.from(connection.commitTransaction())))
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        assertThat(this.replica.statements).containsExactly("SET TRANSACTION READ ONLY", "SELECT 1");
+        assertThat(this.primary.attempts).hasValue(0);
+    }
+
+    @Test
+    void aSessionStatementOutsideATransactionTakesTheConnectionToThePrimaryWithTheWriteThatUsesIt() {
+        router(builder -> builder);
+        work(Routing.withReplica(), connection -> run(connection, "SELECT 1", "SET @x = 5",
+                "INSERT INTO t VALUES (@x)"))
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        assertThat(this.replica.statements).containsExactly("SELECT 1");
+        assertThat(this.primary.statements).containsExactly("SET @x = 5", "INSERT INTO t VALUES (@x)");
+    }
+
+    @Test
+    void aSessionStatementFirstRunsOnThePrimary() {
+        router(builder -> builder);
+        work(Routing.withAutoRoute(), connection -> run(connection, "SET @x = 1", "SELECT @x"))
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        assertThat(this.primary.statements).containsExactly("SET @x = 1", "SELECT @x");
+    }
+
+    @Test
     void aReadWriteTransactionOnTheAutoRouteRunsOnThePrimaryWithEveryStatement() {
         router(builder -> builder);
         work(Routing.withAutoRoute(), connection -> Mono.from(connection.beginTransaction())
