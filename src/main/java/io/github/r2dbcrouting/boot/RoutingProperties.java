@@ -536,6 +536,12 @@ public class RoutingProperties {
         private List<String> readMethods = Arrays.asList("GET", "HEAD", "OPTIONS");
 
         /**
+         * Whether each response names the targets that served its request (primary, a replica's name) in the
+         * X-Routing-Served-By header. For demos and debugging: it tells clients about the database topology.
+         */
+        private boolean servedByHeader;
+
+        /**
          * Carrying a client's last write to its next request in a signed token, so that it reads its own writes
          * across requests.
          */
@@ -559,6 +565,14 @@ public class RoutingProperties {
 
         public SessionToken getSessionToken() {
             return this.sessionToken;
+        }
+
+        public boolean isServedByHeader() {
+            return this.servedByHeader;
+        }
+
+        public void setServedByHeader(boolean servedByHeader) {
+            this.servedByHeader = servedByHeader;
         }
     }
 
