@@ -107,6 +107,13 @@ public class RoutingProperties {
      */
     private final Web web = new Web();
 
+    /**
+     * What to do when the primary or a replica cannot be connected to at startup (a wrong password, an unreachable
+     * host): fail stops startup with a report naming the property to fix, warn logs that report and starts, off
+     * does not connect at startup.
+     */
+    private StartupCheck startupCheck = StartupCheck.WARN;
+
     public Primary getPrimary() {
         return this.primary;
     }
@@ -209,6 +216,35 @@ public class RoutingProperties {
 
     public Web getWeb() {
         return this.web;
+    }
+
+    public StartupCheck getStartupCheck() {
+        return this.startupCheck;
+    }
+
+    public void setStartupCheck(StartupCheck startupCheck) {
+        this.startupCheck = startupCheck;
+    }
+
+    /**
+     * What the startup check of the targets does with a target it cannot connect to.
+     */
+    public enum StartupCheck {
+
+        /**
+         * Stop startup, with a report that names the property to fix.
+         */
+        FAIL,
+
+        /**
+         * Log the report as a warning, once per target, and start.
+         */
+        WARN,
+
+        /**
+         * Do not connect at startup.
+         */
+        OFF
     }
 
     /**
