@@ -18,10 +18,10 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = RoutingConnectionFactoryAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnSingleCandidate(RoutingConnectionFactory.class)
-@ConditionalOnAvailableEndpoint(RoutingEndpoint.class)
 public final class RoutingEndpointAutoConfiguration {
 
     @Bean
+    @ConditionalOnAvailableEndpoint(RoutingEndpoint.class)
     @ConditionalOnMissingBean
     RoutingEndpoint routingEndpoint(RoutingConnectionFactory router) {
         return new RoutingEndpoint(router);
