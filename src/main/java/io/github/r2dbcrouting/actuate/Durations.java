@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Durations as operators read them in JSON: {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code 5m}.
+ * Durations as operators read them in JSON: {@code 0s}, {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code 5m}.
  */
 final class Durations {
 
@@ -18,6 +18,9 @@ final class Durations {
             return null;
         }
         long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
         if (millis < 1000) {
             return millis + "ms";
         }
