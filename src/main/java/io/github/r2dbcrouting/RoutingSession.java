@@ -20,6 +20,7 @@ public final class RoutingSession {
     private static final AtomicReferenceFieldUpdater<RoutingSession, ReplicaTarget> REPLICA =
             AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, ReplicaTarget.class, "replica");
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<RoutingSession, List> SERVED_BY =
             AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, List.class, "servedBy");
 
