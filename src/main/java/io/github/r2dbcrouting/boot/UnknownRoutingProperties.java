@@ -72,6 +72,15 @@ final class UnknownRoutingProperties {
             known.add(shape(template));
             // A list of values, such as web.read-methods, may also be set element by element.
             known.add(shape(template + "[0]"));
+            // A group may be set as a whole, such as an empty list: YAML's 'replicas: []'.
+            for (int end = template.indexOf('.', RoutingProperties.PREFIX.length() + 1); end > 0;
+                    end = template.indexOf('.', end + 1)) {
+                String group = template.substring(0, end);
+                known.add(shape(group));
+                if (group.endsWith("[*]")) {
+                    known.add(shape(group.substring(0, group.length() - 3)));
+                }
+            }
         }
         return known;
     }

@@ -6,8 +6,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A property under {@code spring.r2dbc.routing} that the library does not have stops startup with a report that
@@ -77,6 +79,19 @@ final class UnknownRoutingPropertyFailureAnalyzerTest {
                         "spring.r2dbc.routing.web.read-methods[0]=GET",
                         "spring.r2dbc.routing.startup-check=off")
                 .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aGroupSetAsAWholeIsKnown() {
+        UnknownRoutingProperties.check(new MockEnvironment()
+                .withProperty("spring.r2dbc.routing.replicas", "")
+                .withProperty("spring.r2dbc.routing.replicas[0]", "")
+                .withProperty("spring.r2dbc.routing.web.session-token", ""));
+        assertThatExceptionOfType(UnknownRoutingPropertyException.class)
+                .isThrownBy(() -> UnknownRoutingProperties.check(new MockEnvironment()
+                        .withProperty("spring.r2dbc.routing.replica", "")))
+                .satisfies(error -> assertThat(error.unknown()).extracting(UnknownRoutingPropertyException.Unknown::name)
+                        .containsExactly("spring.r2dbc.routing.replica"));
     }
 
     @Test
