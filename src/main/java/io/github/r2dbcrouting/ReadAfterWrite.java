@@ -180,6 +180,7 @@ final class ReadAfterWrite {
                             .flatMap(applied -> {
                                 if (applied) {
                                     session.confirm(position);
+                                    session.served(replica.name());
                                     return Mono.just(this.router.handOut(connection, replica));
                                 }
                                 logger.debug("{} did not apply {} within {}; reading from primary", replica.name(),

@@ -2,6 +2,7 @@ package io.github.r2dbcrouting;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
@@ -32,6 +33,8 @@ final class ReplicaTarget implements Replica {
     private final int weight;
 
     private final @Nullable PoolMetrics metrics;
+
+    private final LongAdder handedOut = new LongAdder();
 
     /**
      * A connection from this replica, with failover to the next one.
@@ -86,6 +89,18 @@ final class ReplicaTarget implements Replica {
     public int inUse() {
         PoolMetrics poolMetrics = this.metrics;
         return poolMetrics == null ? 0 : poolMetrics.acquiredSize() + poolMetrics.pendingAcquireSize();
+    }
+
+    @Override
+    public long handedOut() {
+        return this.handedOut.sum();
+    }
+
+    /**
+     * Count one connection handed out to a caller.
+     */
+    void countHandOut() {
+        this.handedOut.increment();
     }
 
     ConnectionFactory connectionFactory() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.r2dbcrouting.replica.Replica;
 import io.r2dbc.pool.ConnectionPool;
@@ -80,6 +81,8 @@ public final class RoutingConnectionFactory
     private final @Nullable ContextRoute defaultRoute;
 
     private volatile @Nullable IsolationLevel isolationLevelSeen;
+
+    private final LongAdder primaryHandedOut = new LongAdder();
 
     private volatile int closed;
 
@@ -276,6 +279,7 @@ public final class RoutingConnectionFactory
      * @return {@code connection} from {@code replica} as the caller gets it: bounded in time if so configured
      */
     Connection handOut(Connection connection, ReplicaTarget replica) {
+        replica.countHandOut();
         Duration timeout = this.replicaStatementTimeout;
         return timeout == null ? connection : new BoundedReplicaConnection(connection, replica, this.replicas,
                 timeout, this.configuration.getScheduler());
@@ -299,9 +303,28 @@ public final class RoutingConnectionFactory
      * The primary handed out a connection: if it had stopped, say once that it is back.
      */
     void primaryServed() {
+        this.primaryHandedOut.increment();
         if (this.primaryDown != 0 && PRIMARY_DOWN.compareAndSet(this, 1, 0)) {
             logger.info("The primary hands out connections again");
         }
+    }
+
+    /**
+     * Count the connections the primary handed out so far.
+     *
+     * @return how many connections the primary has handed out to callers since this router was built
+     */
+    public long primaryHandedOut() {
+        return this.primaryHandedOut.sum();
+    }
+
+    /**
+     * Tell whether the primary is failing, as the traffic last saw it.
+     *
+     * @return {@code true} from the moment the primary fails to hand out a connection until it hands one out again
+     */
+    public boolean primaryFailing() {
+        return this.primaryDown != 0;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.github.r2dbcrouting;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,13 @@ public final class RoutingSession {
     private static final AtomicReferenceFieldUpdater<RoutingSession, ReplicaTarget> REPLICA =
             AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, ReplicaTarget.class, "replica");
 
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<RoutingSession, List> SERVED_BY =
+            AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, List.class, "servedBy");
+
     private volatile @Nullable ReplicaTarget replica;
+
+    private volatile List<String> servedBy = List.of();
 
     private volatile @Nullable LastWrite lastWrite;
 
@@ -76,6 +84,35 @@ public final class RoutingSession {
         LastWrite before = this.lastWrite;
         this.lastWrite = new LastWrite(position != null || before == null ? position : before.position(),
                 epochMillis);
+    }
+
+    /**
+     * Tell which targets handed out this session's connections so far, for example to name them in a log line or a
+     * response header.
+     *
+     * @return the names of the targets ({@code primary} or a replica's name) in the order they first served; each
+     * name once; unmodifiable
+     */
+    public List<String> servedBy() {
+        return this.servedBy;
+    }
+
+    /**
+     * Remember that {@code target} handed out one of this session's connections.
+     */
+    void served(String target) {
+        for (;;) {
+            List<String> before = this.servedBy;
+            if (before.contains(target)) {
+                return;
+            }
+            List<String> after = new ArrayList<>(before.size() + 1);
+            after.addAll(before);
+            after.add(target);
+            if (SERVED_BY.compareAndSet(this, before, List.copyOf(after))) {
+                return;
+            }
+        }
     }
 
     @Nullable

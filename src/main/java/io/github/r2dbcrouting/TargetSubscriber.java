@@ -109,6 +109,10 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
     public void onNext(Connection connection) {
         if (STATE.compareAndSet(this, ACTIVE, DELIVERED)) {
             ReplicaTarget target = this.replica;
+            RoutingSession session = Routing.currentSession(this.actual.currentContext());
+            if (session != null) {
+                session.served(target == null ? RoutingConfiguration.PRIMARY : target.name());
+            }
             if (target != null) {
                 this.actual.onNext(this.router.handOut(connection, target));
                 return;

@@ -121,6 +121,13 @@ public class RoutingProperties {
      */
     private final Web web = new Web();
 
+    /**
+     * What to do when the primary or a replica cannot be connected to at startup (a wrong password, an unreachable
+     * host): fail stops startup with a report naming the property to fix, warn logs that report and starts, off
+     * does not connect at startup.
+     */
+    private StartupCheck startupCheck = StartupCheck.WARN;
+
     public Primary getPrimary() {
         return this.primary;
     }
@@ -239,6 +246,35 @@ public class RoutingProperties {
 
     public Web getWeb() {
         return this.web;
+    }
+
+    public StartupCheck getStartupCheck() {
+        return this.startupCheck;
+    }
+
+    public void setStartupCheck(StartupCheck startupCheck) {
+        this.startupCheck = startupCheck;
+    }
+
+    /**
+     * What the startup check of the targets does with a target it cannot connect to.
+     */
+    public enum StartupCheck {
+
+        /**
+         * Stop startup, with a report that names the property to fix.
+         */
+        FAIL,
+
+        /**
+         * Log the report as a warning, once per target, and start.
+         */
+        WARN,
+
+        /**
+         * Do not connect at startup.
+         */
+        OFF
     }
 
     /**
@@ -572,6 +608,12 @@ public class RoutingProperties {
         private boolean autoRoute = false;
 
         /**
+         * Whether each response names the targets that served its request (primary, a replica's name) in the
+         * X-Routing-Served-By header. For demos and debugging: it tells clients about the database topology.
+         */
+        private boolean servedByHeader;
+
+        /**
          * Carrying a client's last write to its next request in a signed token, so that it reads its own writes
          * across requests.
          */
@@ -603,6 +645,14 @@ public class RoutingProperties {
 
         public SessionToken getSessionToken() {
             return this.sessionToken;
+        }
+
+        public boolean isServedByHeader() {
+            return this.servedByHeader;
+        }
+
+        public void setServedByHeader(boolean servedByHeader) {
+            this.servedByHeader = servedByHeader;
         }
     }
 

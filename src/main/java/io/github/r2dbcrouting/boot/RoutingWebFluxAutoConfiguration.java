@@ -38,6 +38,7 @@ public final class RoutingWebFluxAutoConfiguration {
                 .enabled(web.isEnabled())
                 .readMethods(web.getReadMethods())
                 .autoRoute(web.isAutoRoute())
+                .servedByHeader(web.isServedByHeader())
                 .handlerMappings(() -> handlerMappings.orderedStream().toList());
         RoutingProperties.SessionToken token = web.getSessionToken();
         if (token.isEnabled() && properties.getReadYourWrites() != ReadYourWrites.NONE) {

@@ -52,4 +52,14 @@ public interface Replica {
      * r2dbc-pool {@code ConnectionPool} and exposes no metrics
      */
     int inUse();
+
+    /**
+     * Count the connections handed out so far.
+     *
+     * @return how many connections this replica has handed out to callers since the router was built; {@code 0}
+     * unless the view belongs to a router
+     */
+    default long handedOut() {
+        return 0;
+    }
 }

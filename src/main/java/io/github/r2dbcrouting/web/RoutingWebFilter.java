@@ -47,6 +47,11 @@ import reactor.util.Loggers;
  * the {@value #SESSION_COOKIE} cookie, holding the write's replication position and time. The client's next request
  * that sends it back (either way) resumes that session, so its replica reads wait for the write or go to the
  * primary (see {@link io.github.r2dbcrouting.ReadYourWrites}). A forged, expired or malformed token is ignored.
+ * <p>
+ * At debug level the filter logs, for each request, its route and the targets that handed out its connections
+ * ({@code GET /notes (REPLICA) served by replica-2}). With {@link Builder#servedByHeader(boolean)
+ * servedByHeader(true)} (off by default) each response also names them in the {@value #SERVED_BY_HEADER} header, as
+ * far as they are known when the response is committed: a streamed body's later connections are not in it.
  * <pre class="code">
  * &#64;Bean
  * RoutingWebFilter routingWebFilter(ObjectProvider&lt;HandlerMapping&gt; handlerMappings) {
@@ -75,6 +80,13 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
      */
     public static final String SESSION_COOKIE = "ROUTING_SESSION";
 
+    /**
+     * The response header that names the targets that served the request ({@code primary}, a replica's name, or
+     * both, comma-separated, in the order they first served), when the filter is built with
+     * {@link Builder#servedByHeader(boolean) servedByHeader(true)}.
+     */
+    public static final String SERVED_BY_HEADER = "X-Routing-Served-By";
+
     private static final Logger logger = Loggers.getLogger(RoutingWebFilter.class);
 
     private final Set<String> readMethods;
@@ -87,13 +99,16 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     private final boolean autoRoute;
 
+    private final boolean servedByHeader;
+
     private RoutingWebFilter(Set<String> readMethods, boolean enabled, HandlerRoutes handlerRoutes,
-            @Nullable SessionTokens sessionTokens, boolean autoRoute) {
+            @Nullable SessionTokens sessionTokens, boolean autoRoute, boolean servedByHeader) {
         this.readMethods = readMethods;
         this.enabled = enabled;
         this.handlerRoutes = handlerRoutes;
         this.sessionTokens = sessionTokens;
         this.autoRoute = autoRoute;
+        this.servedByHeader = servedByHeader;
     }
 
     /**
@@ -107,22 +122,38 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        RoutingSession session = session(exchange);
+        if (this.servedByHeader) {
+            ServerHttpResponse response = exchange.getResponse();
+            response.beforeCommit(() -> Mono.fromRunnable(() -> {
+                List<String> servedBy = session.servedBy();
+                if (!servedBy.isEmpty()) {
+                    response.getHeaders().set(SERVED_BY_HEADER, String.join(", ", servedBy));
+                }
+            }));
+        }
         return this.handlerRoutes.find(exchange)
                 .defaultIfEmpty(methodRoute(exchange))
                 .flatMap(route -> {
-                    if (logger.isDebugEnabled()) {
-                        logger.debug("Routing {} {} to {}", exchange.getRequest().getMethod(),
-                                exchange.getRequest().getPath(), route);
+                    // A replica route's origin is named in the error of a write that its connection refuses.
+                    Mono<Void> handled = chain.filter(exchange).contextWrite(route == Route.PRIMARY
+                            ? Routing.withRoute(route)
+                            : Routing.withRoute(route, exchange.getRequest().getMethod().name() + " "
+                                    + exchange.getRequest().getPath() + " (RoutingWebFilter)"));
+                    if (!logger.isDebugEnabled()) {
+                        return handled;
                     }
-                    if (route == Route.PRIMARY) {
-                        return chain.filter(exchange).contextWrite(Routing.withRoute(route));
-                    }
-                    // Named in the error of a write that a replica-routed connection refuses.
-                    String origin = exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath()
-                            + " (RoutingWebFilter)";
-                    return chain.filter(exchange).contextWrite(Routing.withRoute(route, origin));
+                    logger.debug("Routing {} {} to {}", exchange.getRequest().getMethod(),
+                            exchange.getRequest().getPath(), route);
+                    return handled.doFinally(signal -> logServed(exchange, route, session));
                 })
-                .contextWrite(Routing.withSession(session(exchange)));
+                .contextWrite(Routing.withSession(session));
+    }
+
+    private static void logServed(ServerWebExchange exchange, Route route, RoutingSession session) {
+        List<String> servedBy = session.servedBy();
+        logger.debug("{} {} ({}) served by {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                route, servedBy.isEmpty() ? "no database connection" : String.join(", ", servedBy));
     }
 
     private RoutingSession session(ServerWebExchange exchange) {
@@ -179,7 +210,8 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
     @Override
     public String toString() {
         return "RoutingWebFilter[enabled=" + this.enabled + ", readMethods=" + this.readMethods + ", autoRoute="
-                + this.autoRoute + ", sessionTokens=" + (this.sessionTokens != null) + "]";
+                + this.autoRoute + ", sessionTokens=" + (this.sessionTokens != null) + ", servedByHeader="
+                + this.servedByHeader + "]";
     }
 
     /**
@@ -197,6 +229,8 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
         private boolean autoRoute;
 
+        private boolean servedByHeader;
+
         private Builder() {
         }
 
@@ -212,6 +246,18 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public Builder autoRoute(boolean autoRoute) {
             this.autoRoute = autoRoute;
+            return this;
+        }
+
+        /**
+         * Name the targets that served each request in the {@value #SERVED_BY_HEADER} response header, for demos
+         * and debugging. Defaults to {@code false}: the header tells clients about the database topology.
+         *
+         * @param servedByHeader whether responses carry the header
+         * @return this builder
+         */
+        public Builder servedByHeader(boolean servedByHeader) {
+            this.servedByHeader = servedByHeader;
             return this;
         }
 
@@ -289,7 +335,7 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public RoutingWebFilter build() {
             return new RoutingWebFilter(this.readMethods, this.enabled, new HandlerRoutes(this.handlerMappings),
-                    this.sessionTokens, this.autoRoute);
+                    this.sessionTokens, this.autoRoute, this.servedByHeader);
         }
     }
 }

@@ -4,11 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Captures what the library logs while an action runs, debug lines included.
@@ -42,6 +46,19 @@ public final class CapturedLog {
      * @return the log lines
      */
     public static String during(Runnable action) {
+        return during(action, new String[0]);
+    }
+
+    /**
+     * Run {@code action}, then wait at most 5s until the log holds every one of {@code awaited} (lines that other
+     * threads may write after the action returned, such as what a filter logs when a response is complete), and
+     * return everything logged meanwhile.
+     *
+     * @param action what to run
+     * @param awaited text the log must hold before it is returned
+     * @return the log lines
+     */
+    public static String during(Runnable action, String... awaited) {
         List<Logger> loggers = new ArrayList<>();
         List<Integer> levels = new ArrayList<>();
         Field level = levelField();
@@ -57,6 +74,12 @@ public final class CapturedLog {
             }
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             action.run();
+            Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+                    .map(tick -> captured.toString(StandardCharsets.UTF_8))
+                    .filter(log -> Arrays.stream(awaited).allMatch(log::contains))
+                    .next()
+                    .timeout(Duration.ofSeconds(5), Mono.just(""))
+                    .block();
         }
         catch (IllegalAccessException ex) {
             throw new IllegalStateException("Cannot set the level of slf4j-simple's loggers", ex);

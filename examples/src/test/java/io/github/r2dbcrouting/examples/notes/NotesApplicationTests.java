@@ -42,6 +42,36 @@ class NotesApplicationTests {
     }
 
     @Test
+    void theLibrarysHeaderNamesTheTargetThatServed() {
+        this.client.get().uri("/notes")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("X-Routing-Served-By", target -> assertThat(target).startsWith("replica-"));
+    }
+
+    @Test
+    void healthTheRoutingEndpointAndMetricsAreExposed() {
+        this.client.get().uri("/actuator/health")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.routing.details.primary.status").isEqualTo("UP")
+                .jsonPath("$.components.routing.details.replicas.replica-1.state").isEqualTo("UP");
+        this.client.get().uri("/actuator/routing")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.configuration.replicaSelection").isEqualTo("round-robin")
+                .jsonPath("$.targets.replica-2.state").isEqualTo("UP");
+        this.client.get().uri("/actuator/metrics")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.names").isArray();
+    }
+
+    @Test
     void usePrimaryAndReadOnlyTransactionAreRoutedAsAnnotated() {
         this.client.get().uri("/notes/stats")
                 .exchange()
