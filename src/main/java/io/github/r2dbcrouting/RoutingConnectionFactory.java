@@ -67,6 +67,11 @@ public final class RoutingConnectionFactory
 
     private final @Nullable Duration replicaStatementTimeout;
 
+    /**
+     * The other clusters; {@code null} in a router that is itself one cluster of another.
+     */
+    private final @Nullable ClusterRegistry clusters;
+
     private volatile int closed;
 
     private volatile int primaryDown;
@@ -80,6 +85,13 @@ public final class RoutingConnectionFactory
      * or refuses its options
      */
     public RoutingConnectionFactory(RoutingConfiguration configuration) {
+        this(configuration, false);
+    }
+
+    /**
+     * @param cluster whether this router is one cluster of another, which chose it: it then ignores the cluster key
+     */
+    RoutingConnectionFactory(RoutingConfiguration configuration, boolean cluster) {
         if (configuration == null) {
             throw new IllegalArgumentException("configuration must not be null");
         }
@@ -114,6 +126,14 @@ public final class RoutingConnectionFactory
             }
         }
         this.monitors = List.copyOf(monitorList);
+        try {
+            this.clusters = cluster ? null : ClusterRegistry.open(configuration);
+        }
+        catch (RuntimeException ex) {
+            this.replicas.dispose();
+            this.pools.close().onErrorComplete().subscribe();
+            throw ex;
+        }
         this.monitors.forEach(ReplicationMonitor::start);
         logger.debug("Built {}", this);
     }
@@ -145,6 +165,13 @@ public final class RoutingConnectionFactory
         if (this.closed != 0) {
             Operators.error(actual, new IllegalStateException("RoutingConnectionFactory is closed"));
             return;
+        }
+        ClusterRegistry others = this.clusters;
+        if (others != null) {
+            String cluster = Routing.currentCluster(actual.currentContext());
+            if (cluster != null && others.route(cluster, actual)) {
+                return;
+            }
         }
         ContextRoute route = Routing.read(actual.currentContext());
         if (route == null) {
@@ -246,6 +273,47 @@ public final class RoutingConnectionFactory
     }
 
     /**
+     * A {@link ConnectionFactory} bound to one cluster of this router: its {@code create()} is this router's under
+     * {@link Routing#withCluster(String) withCluster(name)}, whatever cluster the caller's Context chose; the route
+     * still chooses the server within the cluster. Give it to a second {@code R2dbcEntityTemplate}, a repository
+     * group or a transaction manager of its own: Spring binds a transaction's connection under the factory, so each
+     * cluster's transactions need their own factory. Views of the same name are equal. Closing is the router's job.
+     * <pre class="code">
+     * ConnectionFactory analytics = router.cluster("analytics");
+     * R2dbcEntityTemplate analyticsTemplate = new R2dbcEntityTemplate(analytics);
+     * </pre>
+     *
+     * @param name a static cluster, {@link RoutingConfiguration#DEFAULT_CLUSTER}, an R2DBC URL, or a name for the
+     * configured {@link io.github.r2dbcrouting.cluster.ClusterResolver}
+     * @return a factory whose connections come from that cluster
+     * @throws IllegalArgumentException if {@code name} is blank, or no cluster can have that name
+     * @throws IllegalStateException if this router is itself one cluster of another
+     */
+    public ConnectionFactory cluster(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("cluster name must not be null or blank");
+        }
+        ClusterRegistry others = this.clusters;
+        if (others == null) {
+            throw new IllegalStateException("This router is one cluster of another; ask that router for clusters");
+        }
+        if (!others.mayServe(name)) {
+            throw new IllegalArgumentException("No cluster is named '" + name + "': the static clusters are "
+                    + this.configuration.getClusters().keySet() + " and no clusterResolver is configured; add it with "
+                    + "RoutingConfiguration.builder().cluster(name, ...) or configure a clusterResolver");
+        }
+        return new ClusterView(this, name);
+    }
+
+    /**
+     * @return this router's other clusters
+     */
+    @Nullable
+    ClusterRegistry clusters() {
+        return this.clusters;
+    }
+
+    /**
      * @return the primary's metadata
      */
     @Override
@@ -302,7 +370,8 @@ public final class RoutingConnectionFactory
             logger.debug("Closing {} pool(s) owned by {}", this.pools.size(), this);
             this.monitors.forEach(ReplicationMonitor::dispose);
             this.replicas.dispose();
-            return this.pools.close();
+            ClusterRegistry others = this.clusters;
+            return others == null ? this.pools.close() : Mono.when(this.pools.close(), others.close());
         });
     }
 
