@@ -144,13 +144,18 @@ final class ClusterRegistry {
             return Mono.error(unknown(name, "no static cluster has that name and no clusterResolver is configured"));
         }
         DynamicCluster created;
+        Mono<Void> room = Mono.empty();
         this.adding.lock();
         try {
             existing = this.dynamic.get(name);
             if (existing != null) {
                 return existing.opened();
             }
-            if (this.dynamic.size() >= this.maxClusters && !evictLeastRecentlyUsed()) {
+            DynamicCluster evicted = this.dynamic.size() >= this.maxClusters ? evictLeastRecentlyUsed() : null;
+            if (evicted != null) {
+                room = evicted.closed();
+            }
+            else if (this.dynamic.size() >= this.maxClusters) {
                 return Mono.error(new ClusterUnavailableException("Cannot open cluster '" + Masking.url(name)
                         + "': maxClusters=" + this.maxClusters + " clusters are open or opening and none is idle "
                         + this.dynamic.values() + "; raise maxClusters or close connections sooner", null));
@@ -161,7 +166,9 @@ final class ClusterRegistry {
         finally {
             this.adding.unlock();
         }
-        describe(name)
+        // The new cluster connects only once the evicted one closed its pools: the servers never see more than
+        // maxClusters dynamic clusters' pools.
+        room.then(describe(name))
                 .map(configuration -> openRouter(name, configuration))
                 .subscribe(router -> opened(created, router), error -> failed(created, error));
         return created.opened();
@@ -170,9 +177,9 @@ final class ClusterRegistry {
     /**
      * Evict the least recently used cluster that has no connection in use. Called with {@link #adding} held.
      *
-     * @return whether one was evicted
+     * @return the cluster evicted, or {@code null} if none is idle
      */
-    private boolean evictLeastRecentlyUsed() {
+    private @Nullable DynamicCluster evictLeastRecentlyUsed() {
         List<DynamicCluster> idle = new ArrayList<>();
         for (DynamicCluster cluster : this.dynamic.values()) {
             if (cluster.isIdle()) {
@@ -188,10 +195,10 @@ final class ClusterRegistry {
                     logger.debug("Evicted cluster {} to open another (maxClusters={}, evictions so far {})",
                             candidate, this.maxClusters, count);
                 }
-                return true;
+                return candidate;
             }
         }
-        return false;
+        return null;
     }
 
     private Mono<RoutingConfiguration> describe(String name) {

@@ -31,6 +31,8 @@ final class DynamicCluster {
 
     private final Sinks.One<DynamicCluster> opened = Sinks.one();
 
+    private final Sinks.Empty<Void> closed = Sinks.empty();
+
     private volatile @Nullable RoutingConnectionFactory router;
 
     /**
@@ -152,14 +154,24 @@ final class DynamicCluster {
         return this.lastUsed;
     }
 
+    /**
+     * @return a {@code Mono} that completes once this cluster's pools are closed
+     */
+    Mono<Void> closed() {
+        return this.closed.asMono();
+    }
+
     private void closeRouter() {
         RoutingConnectionFactory open = this.router;
         if (open == null) {
             return;
         }
         logger.debug("Closing cluster '{}'", Masking.url(this.name));
-        open.close().subscribe(null, error -> logger.warn("Cluster '{}' did not close cleanly: {}",
-                Masking.url(this.name), Masking.text(String.valueOf(error.getMessage()))));
+        open.close().subscribe(null, error -> {
+            logger.warn("Cluster '{}' did not close cleanly: {}", Masking.url(this.name),
+                    Masking.text(String.valueOf(error.getMessage())));
+            this.closed.tryEmitEmpty();
+        }, this.closed::tryEmitEmpty);
     }
 
     @Override
