@@ -271,4 +271,17 @@ final class ClustersTest {
         targetOf(this.router).contextWrite(withCluster("billing"))
                 .as(StepVerifier::create).expectError(IllegalStateException.class).verify();
     }
+
+    @Test
+    void urlNamedClusterThatCannotOpenFailsWithoutShowingItsPassword() {
+        String url = "r2dbc:nosuchdriver://app:topsecret@127.0.0.1:1/tenant";
+        targetOf(this.router).contextWrite(withCluster(url))
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(ClusterUnavailableException.class)
+                        .hasMessageContaining("could not be opened: No R2DBC driver")
+                        .hasMessageNotContaining("topsecret")
+                        .hasNoCause())
+                .verify();
+        assertThat(this.router.clusters().dynamicClusters()).isEmpty();
+    }
 }
