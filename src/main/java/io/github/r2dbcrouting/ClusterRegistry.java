@@ -98,13 +98,13 @@ final class ClusterRegistry {
     boolean route(String name, CoreSubscriber<? super Connection> actual) {
         RoutingConnectionFactory cluster = this.statics.get(name);
         if (cluster != null) {
-            cluster.route(actual);
+            cluster.route(ClusterScopedSubscriber.of(actual, name));
             return true;
         }
         if (RoutingConfiguration.DEFAULT_CLUSTER.equals(name)) {
             return false;
         }
-        lease(name, 0).subscribe(actual);
+        lease(name, 0).contextWrite(context -> ClusterScopedSubscriber.scoped(context, name)).subscribe(actual);
         return true;
     }
 

@@ -284,4 +284,28 @@ final class ClustersTest {
                 .verify();
         assertThat(this.router.clusters().dynamicClusters()).isEmpty();
     }
+
+    @Test
+    void aSessionSticksToOneReplicaPerCluster() {
+        RoutingSession session = new RoutingSession();
+        Flux.concat(targetOf(this.router), targetOf(this.router).contextWrite(withCluster("billing")),
+                        targetOf(this.router), targetOf(this.router).contextWrite(withCluster("billing")))
+                .contextWrite(withReplica())
+                .contextWrite(Routing.withSession(session))
+                .as(StepVerifier::create)
+                .expectNext("orders-replica-1", "billing-replica-1", "orders-replica-1", "billing-replica-1")
+                .verifyComplete();
+    }
+
+    @Test
+    void aSessionOnADynamicClusterHasItsOwnReplica() {
+        RoutingConnectionFactory dynamic = dynamicRouter(4, tenants());
+        Flux.concat(targetOf(dynamic).contextWrite(withCluster("tenant-1")),
+                        targetOf(dynamic).contextWrite(withCluster("tenant-2")))
+                .contextWrite(withReplica())
+                .contextWrite(Routing.withSession(new RoutingSession()))
+                .as(StepVerifier::create)
+                .expectNext("tenant-1-replica", "tenant-2-replica")
+                .verifyComplete();
+    }
 }
