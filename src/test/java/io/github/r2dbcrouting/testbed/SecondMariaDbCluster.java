@@ -45,7 +45,8 @@ public final class SecondMariaDbCluster implements ParameterResolver {
         MariaDbCluster started = this.cluster;
         if (started == null) {
             throw new IllegalStateException("This SecondMariaDbCluster is the JUnit extension: take a "
-                    + "SecondMariaDbCluster parameter in a class annotated with @ExtendWith(SecondMariaDbCluster.class)");
+                    + "SecondMariaDbCluster parameter in a class annotated with "
+                    + "@ExtendWith(SecondMariaDbCluster.class)");
         }
         return started;
     }
