@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -85,12 +86,17 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     private final @Nullable SessionTokens sessionTokens;
 
+    private final HandlerClusters handlerClusters = new HandlerClusters();
+
+    private final @Nullable RequestCluster requestCluster;
+
     private RoutingWebFilter(Set<String> readMethods, boolean enabled, HandlerRoutes handlerRoutes,
-            @Nullable SessionTokens sessionTokens) {
+            @Nullable SessionTokens sessionTokens, @Nullable RequestCluster requestCluster) {
         this.readMethods = readMethods;
         this.enabled = enabled;
         this.handlerRoutes = handlerRoutes;
         this.sessionTokens = sessionTokens;
+        this.requestCluster = requestCluster;
     }
 
     /**
@@ -104,16 +110,35 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        return this.handlerRoutes.find(exchange)
-                .defaultIfEmpty(methodRoute(exchange))
-                .flatMap(route -> {
-                    if (logger.isDebugEnabled()) {
-                        logger.debug("Routing {} {} to {}", exchange.getRequest().getMethod(),
-                                exchange.getRequest().getPath(), route);
-                    }
-                    return chain.filter(exchange).contextWrite(Routing.withRoute(route));
+        return this.handlerRoutes.handler(exchange)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(handler -> {
+                    Route route = handler.flatMap(this.handlerRoutes::routeOf)
+                            .orElseGet(() -> methodRoute(exchange));
+                    return cluster(exchange, handler).flatMap(cluster -> {
+                        if (logger.isDebugEnabled()) {
+                            logger.debug("Routing {} {} to {}{}", exchange.getRequest().getMethod(),
+                                    exchange.getRequest().getPath(), route,
+                                    cluster.map(name -> " of cluster '" + name + "'").orElse(""));
+                        }
+                        Mono<Void> routed = chain.filter(exchange).contextWrite(Routing.withRoute(route));
+                        return cluster.isPresent() ? routed.contextWrite(Routing.withCluster(cluster.get())) : routed;
+                    });
                 })
                 .contextWrite(Routing.withSession(session(exchange)));
+    }
+
+    /**
+     * @return the cluster of the handler's {@link UseCluster}, else of the {@link RequestCluster} hook, else none
+     */
+    private Mono<Optional<String>> cluster(ServerWebExchange exchange, Optional<Object> handler) {
+        Optional<String> annotated = handler.flatMap(this.handlerClusters::clusterOf);
+        RequestCluster hook = this.requestCluster;
+        if (annotated.isPresent() || hook == null) {
+            return Mono.just(annotated);
+        }
+        return hook.cluster(exchange).map(Optional::of).defaultIfEmpty(Optional.empty());
     }
 
     private RoutingSession session(ServerWebExchange exchange) {
@@ -183,7 +208,26 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
         private @Nullable SessionTokens sessionTokens;
 
+        private @Nullable RequestCluster requestCluster;
+
         private Builder() {
+        }
+
+        /**
+         * Choose the cluster of each request whose handler has no {@link UseCluster} annotation, for example from a
+         * tenant header: {@code requestCluster(RequestCluster.header("X-Tenant"))}. Without it, such requests use
+         * the default cluster.
+         *
+         * @param requestCluster the hook
+         * @return this builder
+         * @throws IllegalArgumentException if {@code requestCluster} is {@code null}
+         */
+        public Builder requestCluster(RequestCluster requestCluster) {
+            if (requestCluster == null) {
+                throw new IllegalArgumentException("requestCluster must not be null");
+            }
+            this.requestCluster = requestCluster;
+            return this;
         }
 
         /**
@@ -260,7 +304,7 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public RoutingWebFilter build() {
             return new RoutingWebFilter(this.readMethods, this.enabled, new HandlerRoutes(this.handlerMappings),
-                    this.sessionTokens);
+                    this.sessionTokens, this.requestCluster);
         }
     }
 }
