@@ -29,6 +29,11 @@ import reactor.util.Loggers;
  * from the primary. A replica route goes to a replica chosen by the configured selector; when no replica is UP it
  * goes to the primary, unless {@link RoutingConfiguration.Builder#fallbackToPrimary(boolean) fallbackToPrimary} is
  * {@code false}, in which case {@code create()} emits a {@link NoReplicaAvailableException}.
+ * <p>
+ * The configuration's primary and replicas are the default cluster. Under {@link Routing#withCluster(String)}, the
+ * connection comes from the named cluster instead: a static one of the configuration, or one that a
+ * {@link io.github.r2dbcrouting.cluster.ClusterResolver} describes or an R2DBC URL names, opened on first use and
+ * kept among at most {@link RoutingConfiguration#getMaxClusters() maxClusters} (see {@link #cluster(String)}).
  * <pre class="code">
  * RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
  *     .primary("r2dbc:mysql://app@db-primary:3306/shop")
