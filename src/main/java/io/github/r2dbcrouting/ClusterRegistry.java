@@ -20,6 +20,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.ContextView;
 
 /**
  * The clusters of a router other than its default one: the static clusters of its configuration, open from the
@@ -95,16 +96,25 @@ final class ClusterRegistry {
      *
      * @return {@code false} if {@code name} is the default cluster, which the caller routes itself
      */
-    boolean route(String name, CoreSubscriber<? super Connection> actual) {
+    boolean route(String name, CoreSubscriber<? super Connection> actual, ContextView context) {
         RoutingConnectionFactory cluster = this.statics.get(name);
         if (cluster != null) {
-            cluster.route(ClusterScopedSubscriber.of(actual, name));
+            // The router has checked that it is open, and its static clusters close with it.
+            ContextRoute route = Routing.read(context);
+            if (route == null || route.session == null) {
+                cluster.routeWithin(actual, route);
+            }
+            else {
+                RoutingSession session = route.session.forCluster(name);
+                cluster.routeWithin(ClusterScopedSubscriber.of(actual, context, session),
+                        ContextRoute.of(route.route, session));
+            }
             return true;
         }
         if (RoutingConfiguration.DEFAULT_CLUSTER.equals(name)) {
             return false;
         }
-        lease(name, 0).contextWrite(context -> ClusterScopedSubscriber.scoped(context, name)).subscribe(actual);
+        lease(name, 0).contextWrite(current -> ClusterScopedSubscriber.scoped(current, name)).subscribe(actual);
         return true;
     }
 

@@ -6,6 +6,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Passes a cluster's connection to the caller unchanged, and shows the cluster's router the caller's Context with
@@ -24,16 +25,12 @@ final class ClusterScopedSubscriber implements CoreSubscriber<Connection>, Scann
     }
 
     /**
-     * @return {@code actual} itself when its Context has no session, else a subscriber that shows the cluster's
-     * session
+     * @return a subscriber that shows the cluster's router {@code context} with {@code session} in place of the
+     * caller's
      */
-    static CoreSubscriber<? super Connection> of(CoreSubscriber<? super Connection> actual, String cluster) {
-        Context context = actual.currentContext();
-        RoutingSession session = Routing.currentSession(context);
-        if (session == null) {
-            return actual;
-        }
-        return new ClusterScopedSubscriber(actual, scoped(context, session, cluster));
+    static CoreSubscriber<? super Connection> of(CoreSubscriber<? super Connection> actual, ContextView context,
+            RoutingSession session) {
+        return new ClusterScopedSubscriber(actual, Routing.withSession(session).apply(Context.of(context)));
     }
 
     /**

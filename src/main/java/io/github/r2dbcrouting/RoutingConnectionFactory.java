@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.ContextView;
 
 /**
  * A {@link ConnectionFactory} that hands out connections of a primary or of one of its replicas, chosen from the
@@ -171,14 +172,21 @@ public final class RoutingConnectionFactory
             Operators.error(actual, new IllegalStateException("RoutingConnectionFactory is closed"));
             return;
         }
+        ContextView context = actual.currentContext();
         ClusterRegistry others = this.clusters;
         if (others != null) {
-            String cluster = Routing.currentCluster(actual.currentContext());
-            if (cluster != null && others.route(cluster, actual)) {
+            String cluster = Routing.currentCluster(context);
+            if (cluster != null && others.route(cluster, actual, context)) {
                 return;
             }
         }
-        ContextRoute route = Routing.read(actual.currentContext());
+        routeWithin(actual, Routing.read(context));
+    }
+
+    /**
+     * Subscribe {@code actual} to the target of this router's own primary and replicas that {@code route} names.
+     */
+    void routeWithin(CoreSubscriber<? super Connection> actual, @Nullable ContextRoute route) {
         if (route == null) {
             this.primaryConnection.subscribe(actual);
             return;
