@@ -30,6 +30,12 @@ public final class Routing {
      */
     private static final String CONTEXT_KEY = Routing.class.getName() + ".ROUTE";
 
+    /**
+     * The second Context key: the name of the cluster a router's connections come from (see
+     * {@link #withCluster(String)}); read it with {@link #currentCluster(ContextView)}.
+     */
+    private static final String CLUSTER_KEY = Routing.class.getName() + ".CLUSTER";
+
     private static final Function<Context, Context> WITH_REPLICA = context -> withRoute(context, Route.REPLICA);
 
     private static final Function<Context, Context> WITH_PRIMARY = context -> withRoute(context, Route.PRIMARY);
@@ -208,6 +214,44 @@ public final class Routing {
     public static @Nullable Route explicitRoute(ContextView context) {
         ContextRoute current = read(context);
         return current == null ? null : current.route;
+    }
+
+    /**
+     * Send the connections created upstream of this operator to the cluster named {@code name}; the route
+     * ({@link #withPrimary()}, {@link #withReplica()}) still chooses the server within it.
+     * <p>
+     * Enrich the Context visible from downstream for the benefit of upstream operators: every
+     * {@link RoutingConnectionFactory#create()} subscribed above this point, and not overridden by an inner
+     * {@code withCluster}, obtains a connection of that cluster. The name is a static cluster of the configuration
+     * ({@link RoutingConfiguration.Builder#cluster(String, java.util.function.Consumer)}), a name the configured
+     * {@link io.github.r2dbcrouting.cluster.ClusterResolver} knows, a plain R2DBC URL, or
+     * {@link RoutingConfiguration#DEFAULT_CLUSTER}. Without this operator, connections come from the default cluster
+     * (the configuration's own primary and replicas). A transaction that is already open keeps its own connection.
+     * <pre class="code">
+     * invoices.findAll()
+     *     .contextWrite(Routing.withReplica())
+     *     .contextWrite(Routing.withCluster("billing"));
+     * </pre>
+     *
+     * @param name the cluster's name
+     * @return a function for {@code contextWrite}
+     * @throws IllegalArgumentException if {@code name} is {@code null} or blank
+     */
+    public static Function<Context, Context> withCluster(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("cluster name must not be null or blank");
+        }
+        return context -> context.put(CLUSTER_KEY, name);
+    }
+
+    /**
+     * Read the cluster that {@link #withCluster(String)} chose in this Context.
+     *
+     * @param context the Context of the subscriber that calls {@code create()}
+     * @return the cluster's name, or {@code null} when no operator chose one (the default cluster)
+     */
+    public static @Nullable String currentCluster(ContextView context) {
+        return context.getOrDefault(CLUSTER_KEY, null);
     }
 
     static @Nullable ContextRoute read(ContextView context) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.github.r2dbcrouting.cluster.ClusterResolver;
 import io.github.r2dbcrouting.dialect.ReplicationDialect;
 import io.github.r2dbcrouting.internal.Masking;
 import io.github.r2dbcrouting.internal.R2dbcUrls;
@@ -42,7 +43,15 @@ public final class RoutingConfiguration {
      */
     public static final String PRIMARY = "primary";
 
+    /**
+     * The name of the default cluster: the primary and replicas of this configuration, used when no
+     * {@link Routing#withCluster(String)} chose another.
+     */
+    public static final String DEFAULT_CLUSTER = "default";
+
     private static final Logger logger = Loggers.getLogger(RoutingConfiguration.class);
+
+    private static final int DEFAULT_MAX_CLUSTERS = 16;
 
     private final Target primary;
 
@@ -86,7 +95,13 @@ public final class RoutingConfiguration {
 
     private final Scheduler scheduler;
 
-    private RoutingConfiguration(Builder builder, Target primary) {
+    private final Map<String, RoutingConfiguration> clusters;
+
+    private final @Nullable ClusterResolver clusterResolver;
+
+    private final int maxClusters;
+
+    private RoutingConfiguration(Builder builder, Target primary, Map<String, RoutingConfiguration> clusters) {
         this.primary = primary;
         this.replicas = Collections.unmodifiableList(new ArrayList<>(builder.replicas.values()));
         this.pool = builder.pool;
@@ -108,6 +123,9 @@ public final class RoutingConfiguration {
         this.releaseTimeout = builder.releaseTimeout;
         this.dialect = builder.dialect;
         this.scheduler = builder.scheduler != null ? builder.scheduler : Schedulers.parallel();
+        this.clusters = clusters;
+        this.clusterResolver = builder.clusterResolver;
+        this.maxClusters = builder.maxClusters;
     }
 
     /**
@@ -260,6 +278,28 @@ public final class RoutingConfiguration {
     }
 
     /**
+     * @return the static clusters by name, in the order they were configured, each with the shared settings it did
+     * not change; unmodifiable, empty when none is configured
+     */
+    public Map<String, RoutingConfiguration> getClusters() {
+        return this.clusters;
+    }
+
+    /**
+     * @return the resolver of dynamic clusters, or {@code null} if none is configured
+     */
+    public @Nullable ClusterResolver getClusterResolver() {
+        return this.clusterResolver;
+    }
+
+    /**
+     * @return how many dynamic clusters (resolved or named by URL) may be open at once
+     */
+    public int getMaxClusters() {
+        return this.maxClusters;
+    }
+
+    /**
      * @return the settings applied to every pool the router builds
      */
     Consumer<ConnectionPoolConfiguration.Builder> getPool() {
@@ -271,7 +311,9 @@ public final class RoutingConfiguration {
         return "RoutingConfiguration[primary=" + this.primary + ", replicas=" + this.replicas + ", replicaSelection="
                 + this.replicaSelection + ", fallbackToPrimary=" + this.fallbackToPrimary + ", defaultRoute="
                 + this.defaultRoute + ", writesOnReplicaRoute=" + this.writesOnReplicaRoute + ", monitoring="
-                + this.monitoring + ", readYourWrites=" + this.readYourWrites + "]";
+                + this.monitoring + ", readYourWrites=" + this.readYourWrites
+                + (this.clusters.isEmpty() ? "" : ", clusters=" + this.clusters.keySet())
+                + (this.clusterResolver == null ? "" : ", maxClusters=" + this.maxClusters) + "]";
     }
 
     /**
@@ -407,6 +449,12 @@ public final class RoutingConfiguration {
         private @Nullable ReplicationDialect dialect;
 
         private @Nullable Scheduler scheduler;
+
+        private final Map<String, Consumer<Builder>> clusters = new LinkedHashMap<>();
+
+        private @Nullable ClusterResolver clusterResolver;
+
+        private int maxClusters = DEFAULT_MAX_CLUSTERS;
 
         private Builder() {
         }
@@ -788,6 +836,80 @@ public final class RoutingConfiguration {
         }
 
         /**
+         * Add a static cluster: a primary with its replicas of its own, chosen with
+         * {@link Routing#withCluster(String) withCluster(name)}. The cluster starts from this builder's shared
+         * settings (pool, selection, monitoring, lag, failover, read-your-writes, whenever they are set), and
+         * {@code cluster} sets its targets and whatever differs. Static clusters open with the router and stay
+         * open until it closes.
+         * <pre class="code">
+         * RoutingConfiguration.builder()
+         *     .primary("r2dbc:mysql://app@orders-primary/orders")
+         *     .cluster("billing", billing -&gt; billing
+         *         .primary("r2dbc:mysql://app@billing-primary/billing")
+         *         .replica("replica-1", "r2dbc:mysql://app@billing-replica-1/billing")
+         *         .maxLag(Duration.ofSeconds(2)))
+         *     .build();
+         * </pre>
+         *
+         * @param name the cluster's name: not blank, not {@value #DEFAULT_CLUSTER}, not an R2DBC URL
+         * @param cluster sets the cluster's primary, replicas and own settings on a builder of its own
+         * @return this builder
+         * @throws IllegalArgumentException if an argument is {@code null}, the name is not allowed or already taken
+         */
+        public Builder cluster(String name, Consumer<Builder> cluster) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("cluster name must not be null or blank");
+            }
+            if (DEFAULT_CLUSTER.equals(name)) {
+                throw new IllegalArgumentException("'" + DEFAULT_CLUSTER + "' is the default cluster's name: "
+                        + "configure it with primary(...) and replica(...), or choose another name");
+            }
+            if (name.startsWith("r2dbc:")) {
+                throw new IllegalArgumentException("Cluster name '" + Masking.url(name) + "' looks like an R2DBC "
+                        + "URL, which withCluster(...) opens as a cluster of its own; choose a plain name");
+            }
+            if (this.clusters.containsKey(name)) {
+                throw new IllegalArgumentException("Duplicate cluster name '" + name
+                        + "': each cluster needs its own name");
+            }
+            this.clusters.put(name, requireNonNull(cluster, "cluster of '" + name + "'"));
+            return this;
+        }
+
+        /**
+         * Open clusters that are not static on demand: the first {@code create()} under
+         * {@link Routing#withCluster(String) withCluster(name)} asks {@code clusterResolver} for the cluster of that
+         * name and opens it. Plain R2DBC URLs given as names are opened without a resolver. Defaults to none.
+         *
+         * @param clusterResolver the resolver
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clusterResolver} is {@code null}
+         */
+        public Builder clusterResolver(ClusterResolver clusterResolver) {
+            this.clusterResolver = requireNonNull(clusterResolver, "clusterResolver");
+            return this;
+        }
+
+        /**
+         * How many dynamic clusters (from the resolver or named by URL) may be open at once. When one more is
+         * needed, the least recently used cluster that has no connection in use is closed; when every open cluster
+         * has connections in use, opening fails with a
+         * {@link io.github.r2dbcrouting.cluster.ClusterUnavailableException}. Static clusters do not count.
+         * Defaults to {@code 16}.
+         *
+         * @param maxClusters a positive number
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxClusters} is not positive
+         */
+        public Builder maxClusters(int maxClusters) {
+            if (maxClusters <= 0) {
+                throw new IllegalArgumentException("maxClusters must be positive, was " + maxClusters);
+            }
+            this.maxClusters = maxClusters;
+            return this;
+        }
+
+        /**
          * Check the settings and build the configuration. Opens nothing: the router opens the pools.
          *
          * @return a new configuration
@@ -815,7 +937,13 @@ public final class RoutingConfiguration {
                 logger.warn("No replica is configured and fallbackToPrimary=false: every replica-routed "
                         + "create() will fail");
             }
-            return new RoutingConfiguration(this, primaryTarget);
+            if (this.clusters.isEmpty()) {
+                return new RoutingConfiguration(this, primaryTarget, Map.of());
+            }
+            RoutingConfiguration shared = new RoutingConfiguration(this, primaryTarget, Map.of());
+            Map<String, RoutingConfiguration> built = new LinkedHashMap<>();
+            this.clusters.forEach((name, cluster) -> built.put(name, ClusterSettings.build(name, shared, cluster)));
+            return new RoutingConfiguration(this, primaryTarget, Collections.unmodifiableMap(built));
         }
 
         private Builder addReplica(Target target) {

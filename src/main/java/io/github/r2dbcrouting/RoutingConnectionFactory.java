@@ -21,6 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.ContextView;
 
 /**
  * A {@link ConnectionFactory} that hands out connections of a primary or of one of its replicas, chosen from the
@@ -35,6 +36,11 @@ import reactor.util.Loggers;
  * connection that looks at each unit of work before it is sent: a write, a locking read or a read-write transaction
  * runs on the primary instead (or fails, see {@link WritesOnReplicaRoute}), so a replica never receives one. On the
  * {@link Route#AUTO auto route} the connection has no server until its first unit of work chooses one.
+ * <p>
+ * The configuration's primary and replicas are the default cluster. Under {@link Routing#withCluster(String)}, the
+ * connection comes from the named cluster instead: a static one of the configuration, or one that a
+ * {@link io.github.r2dbcrouting.cluster.ClusterResolver} describes or an R2DBC URL names, opened on first use and
+ * kept among at most {@link RoutingConfiguration#getMaxClusters() maxClusters} (see {@link #cluster(String)}).
  * <pre class="code">
  * RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
  *     .primary("r2dbc:mysql://app@db-primary:3306/shop")
@@ -84,6 +90,11 @@ public final class RoutingConnectionFactory
 
     private final LongAdder primaryHandedOut = new LongAdder();
 
+    /**
+     * The other clusters; {@code null} in a router that is itself one cluster of another.
+     */
+    private final @Nullable ClusterRegistry clusters;
+
     private volatile int closed;
 
     private volatile int primaryDown;
@@ -97,6 +108,13 @@ public final class RoutingConnectionFactory
      * or refuses its options
      */
     public RoutingConnectionFactory(RoutingConfiguration configuration) {
+        this(configuration, false);
+    }
+
+    /**
+     * @param cluster whether this router is one cluster of another, which chose it: it then ignores the cluster key
+     */
+    RoutingConnectionFactory(RoutingConfiguration configuration, boolean cluster) {
         if (configuration == null) {
             throw new IllegalArgumentException("configuration must not be null");
         }
@@ -133,6 +151,14 @@ public final class RoutingConnectionFactory
             }
         }
         this.monitors = List.copyOf(monitorList);
+        try {
+            this.clusters = cluster ? null : ClusterRegistry.open(configuration);
+        }
+        catch (RuntimeException ex) {
+            this.replicas.dispose();
+            this.pools.close().onErrorComplete().subscribe();
+            throw ex;
+        }
         this.monitors.forEach(ReplicationMonitor::start);
         logger.debug("Built {}", this);
     }
@@ -166,7 +192,21 @@ public final class RoutingConnectionFactory
             Operators.error(actual, new IllegalStateException("RoutingConnectionFactory is closed"));
             return;
         }
-        ContextRoute route = Routing.read(actual.currentContext());
+        ContextView context = actual.currentContext();
+        ClusterRegistry others = this.clusters;
+        if (others != null) {
+            String cluster = Routing.currentCluster(context);
+            if (cluster != null && others.route(cluster, actual, context)) {
+                return;
+            }
+        }
+        routeWithin(actual, Routing.read(context));
+    }
+
+    /**
+     * Subscribe {@code actual} to the target of this router's own primary and replicas that {@code route} names.
+     */
+    void routeWithin(CoreSubscriber<? super Connection> actual, @Nullable ContextRoute route) {
         if (route == null) {
             ContextRoute byDefault = this.defaultRoute;
             if (byDefault == null) {
@@ -335,6 +375,47 @@ public final class RoutingConnectionFactory
     }
 
     /**
+     * A {@link ConnectionFactory} bound to one cluster of this router: its {@code create()} is this router's under
+     * {@link Routing#withCluster(String) withCluster(name)}, whatever cluster the caller's Context chose; the route
+     * still chooses the server within the cluster. Give it to a second {@code R2dbcEntityTemplate}, a repository
+     * group or a transaction manager of its own: Spring binds a transaction's connection under the factory, so each
+     * cluster's transactions need their own factory. Views of the same name are equal. Closing is the router's job.
+     * <pre class="code">
+     * ConnectionFactory analytics = router.cluster("analytics");
+     * R2dbcEntityTemplate analyticsTemplate = new R2dbcEntityTemplate(analytics);
+     * </pre>
+     *
+     * @param name a static cluster, {@link RoutingConfiguration#DEFAULT_CLUSTER}, an R2DBC URL, or a name for the
+     * configured {@link io.github.r2dbcrouting.cluster.ClusterResolver}
+     * @return a factory whose connections come from that cluster
+     * @throws IllegalArgumentException if {@code name} is blank, or no cluster can have that name
+     * @throws IllegalStateException if this router is itself one cluster of another
+     */
+    public ConnectionFactory cluster(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("cluster name must not be null or blank");
+        }
+        ClusterRegistry others = this.clusters;
+        if (others == null) {
+            throw new IllegalStateException("This router is one cluster of another; ask that router for clusters");
+        }
+        if (!others.mayServe(name)) {
+            throw new IllegalArgumentException("No cluster is named '" + name + "': the static clusters are "
+                    + this.configuration.getClusters().keySet() + " and no clusterResolver is configured; add it with "
+                    + "RoutingConfiguration.builder().cluster(name, ...) or configure a clusterResolver");
+        }
+        return new ClusterView(this, name);
+    }
+
+    /**
+     * @return this router's other clusters
+     */
+    @Nullable
+    ClusterRegistry clusters() {
+        return this.clusters;
+    }
+
+    /**
      * @return the primary's metadata
      */
     @Override
@@ -391,7 +472,8 @@ public final class RoutingConnectionFactory
             logger.debug("Closing {} pool(s) owned by {}", this.pools.size(), this);
             this.monitors.forEach(ReplicationMonitor::dispose);
             this.replicas.dispose();
-            return this.pools.close();
+            ClusterRegistry others = this.clusters;
+            return others == null ? this.pools.close() : Mono.when(this.pools.close(), others.close());
         });
     }
 

@@ -3,6 +3,7 @@ package io.github.r2dbcrouting;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,9 @@ public final class RoutingSession {
     private static final AtomicReferenceFieldUpdater<RoutingSession, List> SERVED_BY =
             AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, List.class, "servedBy");
 
+    private static final AtomicReferenceFieldUpdater<RoutingSession, ConcurrentHashMap> CLUSTERS =
+            AtomicReferenceFieldUpdater.newUpdater(RoutingSession.class, ConcurrentHashMap.class, "clusters");
+
     private volatile @Nullable ReplicaTarget replica;
 
     private volatile List<String> servedBy = List.of();
@@ -31,6 +35,11 @@ public final class RoutingSession {
     private volatile @Nullable LastWrite lastWrite;
 
     private volatile @Nullable String confirmedPosition;
+
+    /**
+     * The sessions of this scope's work on other clusters than the default one, created on first use.
+     */
+    private volatile @Nullable ConcurrentHashMap<String, RoutingSession> clusters;
 
     /**
      * Start a session with no replica chosen and no write.
@@ -113,6 +122,19 @@ public final class RoutingSession {
                 return;
             }
         }
+    }
+
+    /**
+     * @return this scope's session on the cluster {@code name}: its own sticky replica and last write, since a
+     * replica or a replication position of one cluster means nothing on another
+     */
+    RoutingSession forCluster(String name) {
+        ConcurrentHashMap<String, RoutingSession> sessions = this.clusters;
+        if (sessions == null) {
+            CLUSTERS.compareAndSet(this, null, new ConcurrentHashMap<>());
+            sessions = this.clusters;
+        }
+        return sessions.computeIfAbsent(name, key -> new RoutingSession());
     }
 
     @Nullable

@@ -14,8 +14,13 @@
  * ({@code TargetPools}), the replica set with failover and reinstatement ({@code ReplicaSet}, {@code ReplicaTarget},
  * {@code ReplicaHealth}, {@code HealthPolicy}, {@code ReplicationMonitor}), read-your-writes ({@code ReadAfterWrite},
  * {@code LastWrite}, {@code WriteRecordingConnection}) and the session reset ({@code ResettingConnection}).
- * Extension points live in their own packages: {@link io.github.r2dbcrouting.replica} (replica selection) and
- * {@link io.github.r2dbcrouting.dialect} (replication SQL).
+ * Named clusters are chosen by a second Context key ({@link io.github.r2dbcrouting.Routing#withCluster(String)});
+ * their engine is package-private too: {@code ClusterRegistry} (static clusters, and the bounded registry of dynamic
+ * ones), {@code DynamicCluster}, {@code ClusterLease} and {@code LeasedConnection} (connections in use, eviction),
+ * {@code ClusterView} ({@code router.cluster(name)}), {@code ClusterSettings} and {@code ClusterScopedSubscriber}.
+ * Extension points live in their own packages: {@link io.github.r2dbcrouting.replica} (replica selection),
+ * {@link io.github.r2dbcrouting.dialect} (replication SQL) and {@link io.github.r2dbcrouting.cluster} (clusters
+ * resolved on demand).
  */
 @NullMarked
 package io.github.r2dbcrouting;

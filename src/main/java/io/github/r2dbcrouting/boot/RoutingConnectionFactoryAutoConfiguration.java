@@ -1,8 +1,11 @@
 package io.github.r2dbcrouting.boot;
 
+import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.cluster.ClusterResolver;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,7 +20,8 @@ import org.springframework.context.annotation.Conditional;
  * {@code R2dbcEntityTemplate} use it as they would use Spring Boot's own.
  * <p>
  * Active when a {@code spring.r2dbc.routing.*} property is set; backs off when the application defines its own
- * {@code ConnectionFactory}. The pools close with the application context.
+ * {@code ConnectionFactory}. The pools close with the application context. The static clusters of
+ * {@code spring.r2dbc.routing.clusters.*} open with it; a {@link ClusterResolver} bean, if any, resolves the others.
  */
 @AutoConfiguration(before = R2dbcAutoConfiguration.class)
 @ConditionalOnClass({ConnectionFactory.class, ConnectionPool.class})
@@ -27,7 +31,10 @@ public final class RoutingConnectionFactoryAutoConfiguration {
 
     @Bean(destroyMethod = "dispose")
     @ConditionalOnMissingBean(ConnectionFactory.class)
-    RoutingConnectionFactory connectionFactory(RoutingProperties properties) {
-        return new RoutingConnectionFactory(new RoutingPropertiesMapper(properties).configuration());
+    RoutingConnectionFactory connectionFactory(RoutingProperties properties,
+            ObjectProvider<ClusterResolver> clusterResolver) {
+        RoutingConfiguration.Builder configuration = new RoutingPropertiesMapper(properties).builder();
+        clusterResolver.ifAvailable(configuration::clusterResolver);
+        return new RoutingConnectionFactory(configuration.build());
     }
 }

@@ -3,7 +3,9 @@ package io.github.r2dbcrouting.boot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.r2dbcrouting.ReadYourWrites;
 import io.github.r2dbcrouting.Route;
@@ -128,6 +130,20 @@ public class RoutingProperties {
      */
     private StartupCheck startupCheck = StartupCheck.WARN;
 
+    /**
+     * Named clusters besides the default one (primary and replicas above), chosen with Routing.withCluster(name) or
+     * @UseCluster: clusters.<name>.primary.*, clusters.<name>.replicas[i].*, and settings of their own (pool.*,
+     * max-lag, fallback-to-primary, replica-selection, read-your-writes, replica-statement-timeout) that override
+     * the shared ones.
+     */
+    private Map<String, ClusterProperties> clusters = new LinkedHashMap<>();
+
+    /**
+     * How many clusters of a ClusterResolver bean, or named by an R2DBC URL, may be open at once; the least recently
+     * used idle one is closed to make room.
+     */
+    private int maxClusters = 16;
+
     public Primary getPrimary() {
         return this.primary;
     }
@@ -246,6 +262,22 @@ public class RoutingProperties {
 
     public Web getWeb() {
         return this.web;
+    }
+
+    public Map<String, ClusterProperties> getClusters() {
+        return this.clusters;
+    }
+
+    public void setClusters(Map<String, ClusterProperties> clusters) {
+        this.clusters = clusters;
+    }
+
+    public int getMaxClusters() {
+        return this.maxClusters;
+    }
+
+    public void setMaxClusters(int maxClusters) {
+        this.maxClusters = maxClusters;
     }
 
     public StartupCheck getStartupCheck() {

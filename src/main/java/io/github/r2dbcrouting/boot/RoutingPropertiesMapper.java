@@ -33,11 +33,23 @@ final class RoutingPropertiesMapper {
         this.properties = properties;
     }
 
+    RoutingProperties properties() {
+        return this.properties;
+    }
+
     /**
      * @return the configuration of a router that builds its own pools
      * @throws InvalidRoutingPropertyException if a property is missing or wrong
      */
     RoutingConfiguration configuration() {
+        return builder().build();
+    }
+
+    /**
+     * @return a builder holding what the properties describe, for the auto-configuration to add beans to
+     * @throws InvalidRoutingPropertyException if a property is missing or wrong
+     */
+    RoutingConfiguration.Builder builder() {
         RoutingProperties.Primary primary = this.properties.getPrimary();
         String primaryPrefix = RoutingProperties.PREFIX + ".primary";
         RoutingConfiguration.Builder builder = RoutingConfiguration.builder()
@@ -72,7 +84,10 @@ final class RoutingPropertiesMapper {
                     .weight(name, replica.getWeight())
                     .pool(name, poolOverrides(replica.getPool()));
         }
-        return builder.build();
+        new ClusterPropertiesMapper(this).apply(builder);
+        builder.maxClusters(positiveCount(RoutingProperties.PREFIX + ".max-clusters",
+                this.properties.getMaxClusters()));
+        return builder;
     }
 
     private void applyMonitoring(RoutingConfiguration.Builder builder) {
@@ -93,7 +108,7 @@ final class RoutingPropertiesMapper {
                 .maxFailoverBackoff(positive(prefix + "max-failover-backoff", this.properties.getMaxFailoverBackoff()));
     }
 
-    private static int positiveCount(String property, int count) {
+    static int positiveCount(String property, int count) {
         if (count <= 0) {
             throw new InvalidRoutingPropertyException(property, "must be positive, was " + count,
                     "Set " + property + " to a positive number, or remove it to use the default.");
@@ -101,7 +116,7 @@ final class RoutingPropertiesMapper {
         return count;
     }
 
-    private static Duration positive(String property, Duration duration) {
+    static Duration positive(String property, Duration duration) {
         if (duration.isNegative() || duration.isZero()) {
             throw new InvalidRoutingPropertyException(property, "must be a positive duration, was " + duration,
                     "Set " + property + " to a positive duration such as 1s, or remove it to use the default.");
@@ -109,7 +124,7 @@ final class RoutingPropertiesMapper {
         return duration;
     }
 
-    private static String replicaName(RoutingProperties.Replica replica, int index, String prefix,
+    static String replicaName(RoutingProperties.Replica replica, int index, String prefix,
             Map<String, String> names) {
         String configured = replica.getName();
         String name = configured == null || configured.isBlank() ? "replica-" + (index + 1) : configured.trim();
@@ -126,7 +141,7 @@ final class RoutingPropertiesMapper {
         return name;
     }
 
-    private static ConnectionFactoryOptions options(String target, String prefix,
+    static ConnectionFactoryOptions options(String target, String prefix,
             RoutingProperties.Target properties) {
         String url = properties.getUrl();
         String property = prefix + ".url";
@@ -189,11 +204,11 @@ final class RoutingPropertiesMapper {
         }
     }
 
-    private static ReplicaSelector selector(RoutingProperties.ReplicaSelection selection) {
+    static ReplicaSelector selector(RoutingProperties.ReplicaSelection selection) {
         return ReplicaSelector.named(selection.name());
     }
 
-    private void checkPool(String target, String prefix, RoutingProperties.PoolOverride override) {
+    void checkPool(String target, String prefix, RoutingProperties.PoolOverride override) {
         RoutingProperties.Pool defaults = this.properties.getPool();
         String defaultPrefix = RoutingProperties.PREFIX + ".pool";
         String initialSizeProperty = override.getInitialSize() != null ? prefix + ".pool.initial-size"
@@ -219,7 +234,7 @@ final class RoutingPropertiesMapper {
         }
     }
 
-    private static Consumer<ConnectionPoolConfiguration.Builder> poolDefaults(RoutingProperties.Pool pool) {
+    static Consumer<ConnectionPoolConfiguration.Builder> poolDefaults(RoutingProperties.Pool pool) {
         return builder -> {
             builder.initialSize(pool.getInitialSize())
                     .maxSize(pool.getMaxSize())
@@ -229,7 +244,7 @@ final class RoutingPropertiesMapper {
         };
     }
 
-    private static Consumer<ConnectionPoolConfiguration.Builder> poolOverrides(RoutingProperties.PoolOverride pool) {
+    static Consumer<ConnectionPoolConfiguration.Builder> poolOverrides(RoutingProperties.PoolOverride pool) {
         return builder -> {
             apply(pool.getInitialSize(), builder::initialSize);
             apply(pool.getMaxSize(), builder::maxSize);

@@ -5,6 +5,7 @@ import java.util.Base64;
 import io.github.r2dbcrouting.ReadYourWrites;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.SessionTokens;
+import io.github.r2dbcrouting.web.RequestCluster;
 import io.github.r2dbcrouting.web.RoutingWebFilter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,7 +33,8 @@ public final class RoutingWebFluxAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RoutingWebFilter routingWebFilter(RoutingProperties properties, ObjectProvider<HandlerMapping> handlerMappings) {
+    RoutingWebFilter routingWebFilter(RoutingProperties properties, ObjectProvider<HandlerMapping> handlerMappings,
+            ObjectProvider<RequestCluster> requestCluster) {
         RoutingProperties.Web web = properties.getWeb();
         RoutingWebFilter.Builder filter = RoutingWebFilter.builder()
                 .enabled(web.isEnabled())
@@ -40,6 +42,7 @@ public final class RoutingWebFluxAutoConfiguration {
                 .autoRoute(web.isAutoRoute())
                 .servedByHeader(web.isServedByHeader())
                 .handlerMappings(() -> handlerMappings.orderedStream().toList());
+        requestCluster.ifAvailable(filter::requestCluster);
         RoutingProperties.SessionToken token = web.getSessionToken();
         if (token.isEnabled() && properties.getReadYourWrites() != ReadYourWrites.NONE) {
             filter.sessionTokens(sessionTokens(token));

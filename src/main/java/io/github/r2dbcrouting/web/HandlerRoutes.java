@@ -40,10 +40,16 @@ final class HandlerRoutes {
      * matches, or when finding it fails (the {@code DispatcherHandler} reports that error itself)
      */
     Mono<Route> find(ServerWebExchange exchange) {
+        return handler(exchange).flatMap(handler -> Mono.justOrEmpty(routeOf(handler)));
+    }
+
+    /**
+     * @return the request's handler; empty when no handler matches, or when finding it fails
+     */
+    Mono<Object> handler(ServerWebExchange exchange) {
         return Flux.fromIterable(handlerMappings())
                 .concatMap(mapping -> mapping.getHandler(exchange).onErrorResume(ex -> Mono.empty()))
-                .next()
-                .flatMap(handler -> Mono.justOrEmpty(routeOf(handler)));
+                .next();
     }
 
     private List<HandlerMapping> handlerMappings() {
@@ -55,7 +61,7 @@ final class HandlerRoutes {
         return mappings;
     }
 
-    private Optional<Route> routeOf(Object handler) {
+    Optional<Route> routeOf(Object handler) {
         if (!(handler instanceof HandlerMethod handlerMethod)) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -101,14 +102,20 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     private final boolean servedByHeader;
 
+    private final HandlerClusters handlerClusters = new HandlerClusters();
+
+    private final @Nullable RequestCluster requestCluster;
+
     private RoutingWebFilter(Set<String> readMethods, boolean enabled, HandlerRoutes handlerRoutes,
-            @Nullable SessionTokens sessionTokens, boolean autoRoute, boolean servedByHeader) {
+            @Nullable SessionTokens sessionTokens, boolean autoRoute, boolean servedByHeader,
+            @Nullable RequestCluster requestCluster) {
         this.readMethods = readMethods;
         this.enabled = enabled;
         this.handlerRoutes = handlerRoutes;
         this.sessionTokens = sessionTokens;
         this.autoRoute = autoRoute;
         this.servedByHeader = servedByHeader;
+        this.requestCluster = requestCluster;
     }
 
     /**
@@ -132,20 +139,29 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
                 }
             }));
         }
-        return this.handlerRoutes.find(exchange)
-                .defaultIfEmpty(methodRoute(exchange))
-                .flatMap(route -> {
-                    // A replica route's origin is named in the error of a write that its connection refuses.
-                    Mono<Void> handled = chain.filter(exchange).contextWrite(route == Route.PRIMARY
-                            ? Routing.withRoute(route)
-                            : Routing.withRoute(route, exchange.getRequest().getMethod().name() + " "
-                                    + exchange.getRequest().getPath() + " (RoutingWebFilter)"));
-                    if (!logger.isDebugEnabled()) {
-                        return handled;
-                    }
-                    logger.debug("Routing {} {} to {}", exchange.getRequest().getMethod(),
-                            exchange.getRequest().getPath(), route);
-                    return handled.doFinally(signal -> logServed(exchange, route, session));
+        return this.handlerRoutes.handler(exchange)
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(handler -> {
+                    Route route = handler.flatMap(this.handlerRoutes::routeOf)
+                            .orElseGet(() -> methodRoute(exchange));
+                    return cluster(exchange, handler).flatMap(cluster -> {
+                        // A replica route's origin is named in the error of a write that its connection refuses.
+                        Mono<Void> handled = chain.filter(exchange).contextWrite(route == Route.PRIMARY
+                                ? Routing.withRoute(route)
+                                : Routing.withRoute(route, exchange.getRequest().getMethod().name() + " "
+                                        + exchange.getRequest().getPath() + " (RoutingWebFilter)"));
+                        if (cluster.isPresent()) {
+                            handled = handled.contextWrite(Routing.withCluster(cluster.get()));
+                        }
+                        if (!logger.isDebugEnabled()) {
+                            return handled;
+                        }
+                        logger.debug("Routing {} {} to {}{}", exchange.getRequest().getMethod(),
+                                exchange.getRequest().getPath(), route,
+                                cluster.map(name -> " of cluster '" + name + "'").orElse(""));
+                        return handled.doFinally(signal -> logServed(exchange, route, session));
+                    });
                 })
                 .contextWrite(Routing.withSession(session));
     }
@@ -154,6 +170,18 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
         List<String> servedBy = session.servedBy();
         logger.debug("{} {} ({}) served by {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                 route, servedBy.isEmpty() ? "no database connection" : String.join(", ", servedBy));
+    }
+
+    /**
+     * @return the cluster of the handler's {@link UseCluster}, else of the {@link RequestCluster} hook, else none
+     */
+    private Mono<Optional<String>> cluster(ServerWebExchange exchange, Optional<Object> handler) {
+        Optional<String> annotated = handler.flatMap(this.handlerClusters::clusterOf);
+        RequestCluster hook = this.requestCluster;
+        if (annotated.isPresent() || hook == null) {
+            return Mono.just(annotated);
+        }
+        return hook.cluster(exchange).map(Optional::of).defaultIfEmpty(Optional.empty());
     }
 
     private RoutingSession session(ServerWebExchange exchange) {
@@ -231,6 +259,8 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
         private boolean servedByHeader;
 
+        private @Nullable RequestCluster requestCluster;
+
         private Builder() {
         }
 
@@ -258,6 +288,23 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public Builder servedByHeader(boolean servedByHeader) {
             this.servedByHeader = servedByHeader;
+            return this;
+        }
+
+        /**
+         * Choose the cluster of each request whose handler has no {@link UseCluster} annotation, for example from a
+         * tenant header: {@code requestCluster(RequestCluster.header("X-Tenant"))}. Without it, such requests use
+         * the default cluster.
+         *
+         * @param requestCluster the hook
+         * @return this builder
+         * @throws IllegalArgumentException if {@code requestCluster} is {@code null}
+         */
+        public Builder requestCluster(RequestCluster requestCluster) {
+            if (requestCluster == null) {
+                throw new IllegalArgumentException("requestCluster must not be null");
+            }
+            this.requestCluster = requestCluster;
             return this;
         }
 
@@ -335,7 +382,7 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public RoutingWebFilter build() {
             return new RoutingWebFilter(this.readMethods, this.enabled, new HandlerRoutes(this.handlerMappings),
-                    this.sessionTokens, this.autoRoute, this.servedByHeader);
+                    this.sessionTokens, this.autoRoute, this.servedByHeader, this.requestCluster);
         }
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.r2dbcrouting.Routing;
+import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
 import jdk.jfr.Recording;
@@ -128,12 +130,28 @@ public final class CostPerOp {
                 factories = new ConnectionFactory[] {oneReplica.router};
                 context = oneReplica.routerContext;
             }
+            case "cluster-no-registry" -> {
+                // The default cluster's path through a router without any cluster registry: create() before
+                // clusters. The cluster-* contenders are over the stub whatever the path says.
+                factories = new ConnectionFactory[] {ClusterRouters.withoutRegistry(ClusterRouters.configuration(0))};
+                context = contenders.routerContext;
+            }
+            case "cluster-default" -> {
+                // A router with 1,000 static clusters registered, used without a cluster key.
+                factories = new ConnectionFactory[] {new RoutingConnectionFactory(ClusterRouters.configuration(1000))};
+                context = contenders.routerContext;
+            }
+            case "cluster-named" -> {
+                // The same router under withCluster("cluster-500"): choosing one of 1,000 static clusters.
+                factories = new ConnectionFactory[] {new RoutingConnectionFactory(ClusterRouters.configuration(1000))};
+                context = Routing.withCluster("cluster-500").apply(contenders.routerContext);
+            }
             case "spring" -> {
                 factories = new ConnectionFactory[] {contenders.spring};
                 context = contenders.springContext;
             }
             default -> throw new IllegalArgumentException("contender: direct, direct-in-router-context, alternate,"
-                    + " router, router1 or spring, not " + contender);
+                    + " router, router1, spring, cluster-no-registry, cluster-default or cluster-named, not " + contender);
         }
         int mask = factories.length - 1;
 
