@@ -82,6 +82,8 @@ public final class RoutingConfiguration {
 
     private final Scheduler scheduler;
 
+    private final List<RoutingListener> listeners;
+
     private RoutingConfiguration(Builder builder, Target primary) {
         this.primary = primary;
         this.replicas = Collections.unmodifiableList(new ArrayList<>(builder.replicas.values()));
@@ -102,6 +104,7 @@ public final class RoutingConfiguration {
         this.releaseTimeout = builder.releaseTimeout;
         this.dialect = builder.dialect;
         this.scheduler = builder.scheduler != null ? builder.scheduler : Schedulers.parallel();
+        this.listeners = List.copyOf(builder.listeners);
     }
 
     /**
@@ -237,6 +240,14 @@ public final class RoutingConfiguration {
      */
     public Scheduler getScheduler() {
         return this.scheduler;
+    }
+
+    /**
+     * @return the listeners told about routing events, in the order they were added; unmodifiable, empty unless
+     * configured
+     */
+    public List<RoutingListener> getListeners() {
+        return this.listeners;
     }
 
     /**
@@ -382,6 +393,8 @@ public final class RoutingConfiguration {
         private @Nullable ReplicationDialect dialect;
 
         private @Nullable Scheduler scheduler;
+
+        private final List<RoutingListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -728,6 +741,20 @@ public final class RoutingConfiguration {
          */
         public Builder releaseTimeout(Duration releaseTimeout) {
             this.releaseTimeout = requirePositive(releaseTimeout, "releaseTimeout");
+            return this;
+        }
+
+        /**
+         * Add a listener told about each connection handed out, failover, fallback to the primary, read-your-writes
+         * wait, write escalation and replica state change (see {@link RoutingListener}). Listeners are called in
+         * the order they were added. Defaults to none, which costs nothing.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws IllegalArgumentException if {@code listener} is {@code null}
+         */
+        public Builder listener(RoutingListener listener) {
+            this.listeners.add(requireNonNull(listener, "listener"));
             return this;
         }
 
