@@ -1,8 +1,10 @@
 package io.github.r2dbcrouting.boot;
 
 import io.github.r2dbcrouting.RoutingConnectionFactory;
+import io.github.r2dbcrouting.RoutingListener;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,7 +19,8 @@ import org.springframework.context.annotation.Conditional;
  * {@code R2dbcEntityTemplate} use it as they would use Spring Boot's own.
  * <p>
  * Active when a {@code spring.r2dbc.routing.*} property is set; backs off when the application defines its own
- * {@code ConnectionFactory}. The pools close with the application context.
+ * {@code ConnectionFactory}. The pools close with the application context. Every {@link RoutingListener} bean is
+ * registered on the router, in bean order (see {@link RoutingMetricsAutoConfiguration}).
  */
 @AutoConfiguration(before = R2dbcAutoConfiguration.class)
 @ConditionalOnClass({ConnectionFactory.class, ConnectionPool.class})
@@ -27,7 +30,9 @@ public final class RoutingConnectionFactoryAutoConfiguration {
 
     @Bean(destroyMethod = "dispose")
     @ConditionalOnMissingBean(ConnectionFactory.class)
-    RoutingConnectionFactory connectionFactory(RoutingProperties properties) {
-        return new RoutingConnectionFactory(new RoutingPropertiesMapper(properties).configuration());
+    RoutingConnectionFactory connectionFactory(RoutingProperties properties,
+            ObjectProvider<RoutingListener> listeners) {
+        return new RoutingConnectionFactory(new RoutingPropertiesMapper(properties)
+                .configuration(listeners.orderedStream().toList()));
     }
 }

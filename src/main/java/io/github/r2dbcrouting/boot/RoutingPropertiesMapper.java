@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.r2dbcrouting.RoutingConfiguration;
+import io.github.r2dbcrouting.RoutingListener;
 import io.github.r2dbcrouting.internal.Masking;
 import io.github.r2dbcrouting.internal.R2dbcUrls;
 import io.github.r2dbcrouting.replica.ReplicaSelector;
@@ -38,6 +39,15 @@ final class RoutingPropertiesMapper {
      * @throws InvalidRoutingPropertyException if a property is missing or wrong
      */
     RoutingConfiguration configuration() {
+        return configuration(List.of());
+    }
+
+    /**
+     * @param listeners the listeners to register, in order
+     * @return the configuration of a router that builds its own pools and tells {@code listeners} what it does
+     * @throws InvalidRoutingPropertyException if a property is missing or wrong
+     */
+    RoutingConfiguration configuration(List<RoutingListener> listeners) {
         RoutingProperties.Primary primary = this.properties.getPrimary();
         String primaryPrefix = RoutingProperties.PREFIX + ".primary";
         RoutingConfiguration.Builder builder = RoutingConfiguration.builder()
@@ -70,6 +80,7 @@ final class RoutingPropertiesMapper {
                     .weight(name, replica.getWeight())
                     .pool(name, poolOverrides(replica.getPool()));
         }
+        listeners.forEach(builder::listener);
         return builder.build();
     }
 
