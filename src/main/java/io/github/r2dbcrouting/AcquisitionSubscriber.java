@@ -29,6 +29,8 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
 
     private static final int ENDED = 1;
 
+    private static final int CANCELLED = 2;
+
     private static final AtomicIntegerFieldUpdater<AcquisitionSubscriber> STATE =
             AtomicIntegerFieldUpdater.newUpdater(AcquisitionSubscriber.class, "state");
 
@@ -126,7 +128,7 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
         if (subscription != null) {
             subscription.cancel();
         }
-        if (end()) {
+        if (end(CANCELLED)) {
             this.listener.acquisitionCancelled(this);
         }
     }
@@ -135,7 +137,11 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
      * @return whether this call ended the acquisition, which then has its time
      */
     private boolean end() {
-        if (this.state == ACTIVE && STATE.compareAndSet(this, ACTIVE, ENDED)) {
+        return end(ENDED);
+    }
+
+    private boolean end(int how) {
+        if (this.state == ACTIVE && STATE.compareAndSet(this, ACTIVE, how)) {
             this.nanos = System.nanoTime() - this.start;
             return true;
         }
@@ -154,7 +160,7 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
 
     @Override
     public long nanos() {
-        return this.state == ENDED ? this.nanos : System.nanoTime() - this.start;
+        return this.state != ACTIVE ? this.nanos : System.nanoTime() - this.start;
     }
 
     @Override
@@ -209,8 +215,11 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
         if (key == Attr.ACTUAL) {
             return this.actual;
         }
-        if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
+        if (key == Attr.TERMINATED) {
             return this.state == ENDED;
+        }
+        if (key == Attr.CANCELLED) {
+            return this.state == CANCELLED;
         }
         if (key == Attr.RUN_STYLE) {
             return Attr.RunStyle.SYNC;

@@ -1,5 +1,6 @@
 package io.github.r2dbcrouting;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import io.r2dbc.spi.Connection;
@@ -9,9 +10,12 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.test.StepVerifier;
+import reactor.test.util.RaceTestUtils;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static io.github.r2dbcrouting.Routing.withPrimary;
@@ -302,6 +306,42 @@ final class RoutingListenerTest {
     }
 
     @Test
+    void cancelRacingTheConnectionEndsTheAcquisitionOnceAndLeavesNoConnectionOpen() {
+        for (int round = 0; round < 300; round++) {
+            AtomicReference<MonoSink<Connection>> arriving = new AtomicReference<>();
+            RecordingListener recording = new RecordingListener();
+            RoutingConnectionFactory racing = new RoutingConnectionFactory(RoutingConfiguration.builder()
+                    .primary(new SinkConnectionFactory(arriving))
+                    .listener(recording)
+                    .build());
+            Connection connection = this.primary.create().block();
+            AtomicReference<Connection> received = new AtomicReference<>();
+            // Unlike subscribe(Consumer), a BaseSubscriber takes a connection that arrives while it cancels, which is
+            // then the caller's to close.
+            BaseSubscriber<Connection> subscriber = new BaseSubscriber<>() {
+                @Override
+                protected void hookOnNext(Connection value) {
+                    received.set(value);
+                }
+            };
+            racing.create().subscribe(subscriber);
+
+            RaceTestUtils.race(subscriber::dispose, () -> arriving.get().success(connection));
+
+            Connection delivered = received.get();
+            if (delivered != null) {
+                Mono.from(delivered.close()).block();
+            }
+            assertThat(recording.ended).hasSize(1);
+            assertThat(recording.events).hasSize(2)
+                    .last().asString().isEqualTo(delivered != null ? "acquired null from primary"
+                            : "cancelled null at primary");
+            assertThat(this.primary.open).hasValue(0);
+            racing.dispose();
+        }
+    }
+
+    @Test
     void nullListenerIsRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> RoutingConfiguration.builder().listener(null))
                 .withMessage("listener must not be null");
@@ -312,6 +352,23 @@ final class RoutingListenerTest {
                 connection -> Flux.from(connection.createStatement("INSERT INTO t VALUES (1)").execute())
                         .then(Mono.just(StubConnectionFactory.targetOf(connection))),
                 Connection::close);
+    }
+
+    /**
+     * Hands out the connection its test passes to the sink; one that arrives after a cancel is closed, as a pool does.
+     */
+    private record SinkConnectionFactory(AtomicReference<MonoSink<Connection>> sink) implements ConnectionFactory {
+
+        @Override
+        public Publisher<? extends Connection> create() {
+            return Mono.<Connection>create(this.sink::set)
+                    .doOnDiscard(Connection.class, connection -> Mono.from(connection.close()).subscribe());
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return () -> "sink";
+        }
     }
 
     private static final class NeverConnectionFactory implements ConnectionFactory {
