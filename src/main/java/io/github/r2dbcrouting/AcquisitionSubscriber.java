@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -19,6 +21,9 @@ import reactor.util.context.ContextView;
  * <p>
  * The target is learnt from whichever part of the router obtains the connection: this object sits in the Context of
  * the subscription under a private key, and each attempt on a target names it with {@link #trying}.
+ * <p>
+ * A connection that arrives after the acquisition was reported as cancelled is closed here, never forwarded, so that
+ * what the listener was told and what the subscriber got agree.
  */
 final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscription, Scannable,
         ConnectionAcquisition {
@@ -97,8 +102,25 @@ final class AcquisitionSubscriber implements CoreSubscriber<Connection>, Subscri
     public void onNext(Connection connection) {
         if (end()) {
             this.listener.connectionAcquired(this);
+            this.actual.onNext(connection);
         }
-        this.actual.onNext(connection);
+        else if (this.state == CANCELLED) {
+            // Reported as cancelled: then it is not handed out either, but closed so that it goes back to its pool.
+            discard(connection);
+        }
+        else {
+            this.actual.onNext(connection);
+        }
+    }
+
+    private void discard(Connection connection) {
+        Context context = this.actual.currentContext();
+        try {
+            Mono.from(connection.close()).subscribe(null, error -> Operators.onErrorDropped(error, context));
+        }
+        catch (RuntimeException error) {
+            Operators.onErrorDropped(error, context);
+        }
     }
 
     @Override
