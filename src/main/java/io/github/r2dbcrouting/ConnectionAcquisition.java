@@ -12,13 +12,15 @@ import reactor.util.context.ContextView;
 public interface ConnectionAcquisition {
 
     /**
-     * @return the route in the subscriber's Context, or {@code null} when it had none (the primary serves)
+     * @return the route in the subscriber's Context, or {@code null} when it had none (the builder's default route
+     * serves)
      */
     @Nullable Route route();
 
     /**
      * @return the name of the target that served ({@value RoutingConfiguration#PRIMARY} or a replica's name) once a
-     * connection is handed out; before, the target being tried; {@code null} while none is
+     * connection is handed out; before, the target being tried; {@code null} while none is, and for a connection on
+     * the {@link Route#AUTO auto} route, which picks its server at its first statement, after it was handed out
      */
     @Nullable String target();
 

@@ -13,7 +13,17 @@ public enum Route {
     PRIMARY,
 
     /**
-     * One of the replicas: read-only, possibly behind the primary.
+     * One of the replicas: read-only, possibly behind the primary. A connection on this route still picks its
+     * server from its first unit of work: a write, a locking read or a read-write transaction runs on the primary
+     * (or fails, see {@link RoutingConfiguration.Builder#writesOnReplicaRoute(WritesOnReplicaRoute)}), because a
+     * replica would refuse it.
      */
-    REPLICA
+    REPLICA,
+
+    /**
+     * Chosen by what the connection does: its first unit of work decides. A non-locking read or a read-only
+     * transaction runs on a replica; a write, a locking read, a read-write transaction, or anything the router does
+     * not recognise runs on the primary, and the connection stays there.
+     */
+    AUTO
 }

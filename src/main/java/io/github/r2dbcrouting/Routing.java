@@ -34,6 +34,8 @@ public final class Routing {
 
     private static final Function<Context, Context> WITH_PRIMARY = context -> withRoute(context, Route.PRIMARY);
 
+    private static final Function<Context, Context> WITH_AUTO = context -> withRoute(context, Route.AUTO);
+
     private static final Function<Context, Context> WITH_STICKY_REPLICA = Routing::withNewSession;
 
     private Routing() {
@@ -71,6 +73,24 @@ public final class Routing {
     }
 
     /**
+     * Let each connection created upstream of this operator pick its server from its first unit of work (see
+     * {@link Route#AUTO}): a non-locking read or a read-only transaction runs on a replica; a write, a locking read,
+     * a read-write transaction or an unrecognised statement runs on the primary, and the connection stays there.
+     * <p>
+     * Enrich the Context visible from downstream for the benefit of upstream operators. Suits code outside any web
+     * request, such as a scheduled job, that mixes reads and writes.
+     * <pre class="code">
+     * repository.findAll().contextWrite(Routing.withAutoRoute());      // a replica
+     * repository.save(order).contextWrite(Routing.withAutoRoute());    // the primary
+     * </pre>
+     *
+     * @return a function for {@code contextWrite}
+     */
+    public static Function<Context, Context> withAutoRoute() {
+        return WITH_AUTO;
+    }
+
+    /**
      * Route the connections created upstream of this operator to {@code route}.
      *
      * @param route where connections should come from
@@ -81,7 +101,34 @@ public final class Routing {
         if (route == null) {
             throw new IllegalArgumentException("route must not be null");
         }
-        return route == Route.PRIMARY ? WITH_PRIMARY : WITH_REPLICA;
+        return switch (route) {
+            case PRIMARY -> WITH_PRIMARY;
+            case REPLICA -> WITH_REPLICA;
+            case AUTO -> WITH_AUTO;
+        };
+    }
+
+    /**
+     * Route the connections created upstream of this operator to {@code route}, and say where the route came from:
+     * a {@link WriteOnReplicaRouteException} names {@code origin}, so that whoever reads it finds the code to
+     * change. Integrations use this, for example a web filter with the request's method and path.
+     *
+     * @param route where connections should come from
+     * @param origin a short description of what chose the route, such as {@code "GET /orders (RoutingWebFilter)"}
+     * @return a function for {@code contextWrite}
+     * @throws IllegalArgumentException if {@code route} or {@code origin} is {@code null}
+     */
+    public static Function<Context, Context> withRoute(Route route, String origin) {
+        if (route == null) {
+            throw new IllegalArgumentException("route must not be null");
+        }
+        if (origin == null) {
+            throw new IllegalArgumentException("origin must not be null");
+        }
+        return context -> {
+            ContextRoute current = read(context);
+            return context.put(CONTEXT_KEY, ContextRoute.of(route, current == null ? null : current.session, origin));
+        };
     }
 
     /**
@@ -142,7 +189,8 @@ public final class Routing {
      * Read the route that a {@link RoutingConnectionFactory} would use in this Context.
      *
      * @param context the Context of the subscriber that calls {@code create()}
-     * @return the route; {@link Route#PRIMARY} when no operator set one
+     * @return the route; {@link Route#PRIMARY} when no operator set one (a router built with another
+     * {@link RoutingConfiguration.Builder#defaultRoute(Route) defaultRoute} uses that one instead)
      */
     public static Route currentRoute(ContextView context) {
         Route route = explicitRoute(context);
@@ -166,6 +214,14 @@ public final class Routing {
         return context.getOrDefault(CONTEXT_KEY, null);
     }
 
+    /**
+     * @return a Context that holds {@code route} alone: what a connection acquired later, outside its caller's
+     * subscription, routes by
+     */
+    static Context context(ContextRoute route) {
+        return Context.of(CONTEXT_KEY, route);
+    }
+
     private static Context withRoute(Context context, Route route) {
         ContextRoute current = read(context);
         return context.put(CONTEXT_KEY, ContextRoute.of(route, current == null ? null : current.session));
@@ -177,6 +233,7 @@ public final class Routing {
 
     private static Context withSession(Context context, RoutingSession session) {
         ContextRoute current = read(context);
-        return context.put(CONTEXT_KEY, ContextRoute.of(current == null ? null : current.route, session));
+        return context.put(CONTEXT_KEY, current == null ? ContextRoute.of(null, session)
+                : ContextRoute.of(current.route, session, current.origin));
     }
 }

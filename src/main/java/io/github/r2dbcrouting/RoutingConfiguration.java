@@ -54,6 +54,10 @@ public final class RoutingConfiguration {
 
     private final boolean fallbackToPrimary;
 
+    private final Route defaultRoute;
+
+    private final WritesOnReplicaRoute writesOnReplicaRoute;
+
     private final boolean monitoring;
 
     private final Duration monitorInterval;
@@ -90,6 +94,8 @@ public final class RoutingConfiguration {
         this.pool = builder.pool;
         this.replicaSelection = builder.replicaSelection;
         this.fallbackToPrimary = builder.fallbackToPrimary;
+        this.defaultRoute = builder.defaultRoute;
+        this.writesOnReplicaRoute = builder.writesOnReplicaRoute;
         this.monitoring = builder.monitoring;
         this.monitorInterval = builder.monitorInterval;
         this.monitorTimeout = builder.monitorTimeout;
@@ -149,6 +155,20 @@ public final class RoutingConfiguration {
      */
     public boolean isMonitoring() {
         return this.monitoring;
+    }
+
+    /**
+     * @return the route of a {@code create()} whose Context sets none
+     */
+    public Route getDefaultRoute() {
+        return this.defaultRoute;
+    }
+
+    /**
+     * @return what a replica-routed connection does with a unit of work a replica cannot run
+     */
+    public WritesOnReplicaRoute getWritesOnReplicaRoute() {
+        return this.writesOnReplicaRoute;
     }
 
     /**
@@ -260,7 +280,8 @@ public final class RoutingConfiguration {
     @Override
     public String toString() {
         return "RoutingConfiguration[primary=" + this.primary + ", replicas=" + this.replicas + ", replicaSelection="
-                + this.replicaSelection + ", fallbackToPrimary=" + this.fallbackToPrimary + ", monitoring="
+                + this.replicaSelection + ", fallbackToPrimary=" + this.fallbackToPrimary + ", defaultRoute="
+                + this.defaultRoute + ", writesOnReplicaRoute=" + this.writesOnReplicaRoute + ", monitoring="
                 + this.monitoring + ", readYourWrites=" + this.readYourWrites + "]";
     }
 
@@ -365,6 +386,10 @@ public final class RoutingConfiguration {
         private ReplicaSelector replicaSelection = ReplicaSelector.roundRobin();
 
         private boolean fallbackToPrimary = true;
+
+        private Route defaultRoute = Route.PRIMARY;
+
+        private WritesOnReplicaRoute writesOnReplicaRoute = WritesOnReplicaRoute.ESCALATE;
 
         private boolean monitoring = true;
 
@@ -552,6 +577,37 @@ public final class RoutingConfiguration {
          */
         public Builder fallbackToPrimary(boolean fallbackToPrimary) {
             this.fallbackToPrimary = fallbackToPrimary;
+            return this;
+        }
+
+        /**
+         * The route of a {@code create()} whose Context sets none. Defaults to {@link Route#PRIMARY}: code that says
+         * nothing writes and reads on the primary. {@link Route#AUTO} lets such code read from replicas and write
+         * on the primary, connection by connection, from what each one does first: for example scheduled jobs and
+         * message consumers that run outside any web request. An explicit route in the Context always wins.
+         *
+         * @param defaultRoute the route
+         * @return this builder
+         * @throws IllegalArgumentException if {@code defaultRoute} is {@code null}
+         */
+        public Builder defaultRoute(Route defaultRoute) {
+            this.defaultRoute = requireNonNull(defaultRoute, "defaultRoute");
+            return this;
+        }
+
+        /**
+         * What a connection on the {@link Route#REPLICA replica route} does with a unit of work that a replica
+         * cannot run: a write, a locking read, a read-write transaction, or a statement the router does not
+         * recognise. Defaults to {@link WritesOnReplicaRoute#ESCALATE}: it runs on the primary, and the connection
+         * stays on the primary. Inside a read-only transaction on a replica such a statement always fails, since a
+         * transaction never moves. The {@link Route#AUTO} route always runs it on the primary.
+         *
+         * @param writesOnReplicaRoute the policy
+         * @return this builder
+         * @throws IllegalArgumentException if {@code writesOnReplicaRoute} is {@code null}
+         */
+        public Builder writesOnReplicaRoute(WritesOnReplicaRoute writesOnReplicaRoute) {
+            this.writesOnReplicaRoute = requireNonNull(writesOnReplicaRoute, "writesOnReplicaRoute");
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.r2dbc.spi.Closeable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
@@ -24,11 +25,15 @@ import reactor.util.Loggers;
  * A {@link ConnectionFactory} that hands out connections of a primary or of one of its replicas, chosen from the
  * route in the subscriber's Reactor Context (see {@link Routing}).
  * <p>
- * {@link #create()} reads the route when it is subscribed, picks a target and delegates to it: the connection
- * returned is the target's own, so closing it releases it to the target's pool. Without a route, connections come
- * from the primary. A replica route goes to a replica chosen by the configured selector; when no replica is UP it
- * goes to the primary, unless {@link RoutingConfiguration.Builder#fallbackToPrimary(boolean) fallbackToPrimary} is
- * {@code false}, in which case {@code create()} emits a {@link NoReplicaAvailableException}.
+ * {@link #create()} reads the route when it is subscribed, picks a target and delegates to it. Without a route
+ * (and with the default {@link RoutingConfiguration.Builder#defaultRoute(Route) defaultRoute}) and on the primary
+ * route, the connection returned is the primary's own, so closing it releases it to its pool. A replica route goes
+ * to a replica chosen by the configured selector; when no replica is UP it goes to the primary, unless
+ * {@link RoutingConfiguration.Builder#fallbackToPrimary(boolean) fallbackToPrimary} is {@code false}, in which case
+ * {@code create()} emits a {@link NoReplicaAvailableException}. The replica connection is handed out inside a
+ * connection that looks at each unit of work before it is sent: a write, a locking read or a read-write transaction
+ * runs on the primary instead (or fails, see {@link WritesOnReplicaRoute}), so a replica never receives one. On the
+ * {@link Route#AUTO auto route} the connection has no server until its first unit of work chooses one.
  * <pre class="code">
  * RoutingConnectionFactory router = new RoutingConnectionFactory(RoutingConfiguration.builder()
  *     .primary("r2dbc:mysql://app@db-primary:3306/shop")
@@ -42,6 +47,8 @@ public final class RoutingConnectionFactory
         implements ConnectionFactory, Closeable, Disposable, Wrapped<ConnectionFactory> {
 
     private static final Logger logger = Loggers.getLogger(RoutingConnectionFactory.class);
+
+    private static final String DEFAULT_ROUTE_ORIGIN = "RoutingConfiguration defaultRoute";
 
     private static final AtomicIntegerFieldUpdater<RoutingConnectionFactory> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(RoutingConnectionFactory.class, "closed");
@@ -66,6 +73,13 @@ public final class RoutingConnectionFactory
     private final Mono<Connection> primaryConnection;
 
     private final @Nullable Duration replicaStatementTimeout;
+
+    /**
+     * The route of a {@code create()} whose Context has none; {@code null} for the primary, which needs no wrapper.
+     */
+    private final @Nullable ContextRoute defaultRoute;
+
+    private volatile @Nullable IsolationLevel isolationLevelSeen;
 
     /**
      * The registered listeners as one, or {@code null} when there is none.
@@ -109,6 +123,8 @@ public final class RoutingConnectionFactory
         }
         this.readAfterWrite = new ReadAfterWrite(this, this.replicas, configuration, configuration.getScheduler());
         this.replicaStatementTimeout = configuration.getReplicaStatementTimeout();
+        this.defaultRoute = configuration.getDefaultRoute() == Route.PRIMARY ? null
+                : ContextRoute.of(configuration.getDefaultRoute(), null, DEFAULT_ROUTE_ORIGIN);
         this.create = RoutingMono.of(this);
         this.primaryConnection = new TargetMono(this, null);
         List<ReplicationMonitor> monitorList = new ArrayList<>();
@@ -134,7 +150,8 @@ public final class RoutingConnectionFactory
      * <p>
      * The route is read at subscription, so the same {@code Mono} routes differently under different Contexts.
      * When a replica fails to hand out a connection, the same subscription fails over to the next {@code UP}
-     * replica and then to the primary; the caller sees no error.
+     * replica and then to the primary; the caller sees no error. On the auto route the connection is emitted at
+     * once, and takes its server connection (with the same failover) when its first unit of work runs.
      *
      * @return a {@code Mono} of the chosen target's connection
      */
@@ -158,21 +175,74 @@ public final class RoutingConnectionFactory
             actual = AcquisitionSubscriber.start(actual, listening, route == null ? null : route.route);
         }
         if (route == null) {
-            this.primaryConnection.subscribe(actual);
+            ContextRoute byDefault = this.defaultRoute;
+            if (byDefault == null) {
+                this.primaryConnection.subscribe(actual);
+                return;
+            }
+            route = byDefault;
+        }
+        else if (route.route == null && this.defaultRoute != null) {
+            route = ContextRoute.of(this.configuration.getDefaultRoute(), route.session, DEFAULT_ROUTE_ORIGIN);
+        }
+        if (route.route == Route.REPLICA) {
+            ContextRoute replicaRoute = route;
+            replicaFor(route.session).map(connection -> (Connection) new StatementRoutedConnection(this, replicaRoute,
+                    connection)).subscribe(actual);
             return;
         }
-        RoutingSession session = route.session;
-        if (route.route != Route.REPLICA) {
-            primaryFor(session).subscribe(actual);
+        if (route.route == Route.AUTO) {
+            actual.onSubscribe(Operators.scalarSubscription(actual, new StatementRoutedConnection(this, route, null)));
             return;
         }
+        primaryFor(route.session).subscribe(actual);
+    }
+
+    /**
+     * @return a connection of the replica that a read of {@code session} goes to: caught up with its last write,
+     * its sticky replica, or the selector's choice; the primary when none is UP and fallback is allowed
+     */
+    Mono<? extends Connection> replicaFor(@Nullable RoutingSession session) {
         LastWrite write = session != null ? session.lastWrite() : null;
         if (write != null && this.readAfterWrite.records(session)) {
-            this.readAfterWrite.read(session, write).subscribe(actual);
-            return;
+            return this.readAfterWrite.read(session, write);
         }
         ReplicaTarget replica = this.replicas.choose(session);
-        (replica != null ? replica.connection : noReplica(session)).subscribe(actual);
+        return replica != null ? replica.connection : noReplica(session);
+    }
+
+    /**
+     * A statement-routed connection moved its work from a replica to the primary.
+     *
+     * @param statement the statement (or the keyword of the call) that needed the primary
+     */
+    void escalated(ContextRoute route, String statement) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("{} on route {} from {} runs on the primary; the connection stays there",
+                    StatementClassifier.firstKeyword(statement), route.route, route.describeOrigin());
+        }
+        RoutingListeners listening = this.listener;
+        if (listening != null && route.route != null) {
+            listening.writeEscalated(route.route, null);
+        }
+    }
+
+    /**
+     * Remember the isolation level a server connection came with, which statement-routed connections report until
+     * their first unit of work.
+     */
+    void sawIsolationLevel(IsolationLevel level) {
+        if (this.isolationLevelSeen == null) {
+            this.isolationLevelSeen = level;
+        }
+    }
+
+    /**
+     * @return the isolation level connections came with so far; MySQL's and MariaDB's default before any came
+     */
+    IsolationLevel isolationLevelSeen() {
+        IsolationLevel level = this.isolationLevelSeen;
+        return level != null ? level : IsolationLevel.REPEATABLE_READ;
     }
 
     /**

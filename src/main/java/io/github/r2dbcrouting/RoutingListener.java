@@ -107,12 +107,13 @@ public interface RoutingListener {
     }
 
     /**
-     * A connection routed to a replica (or chosen by its statements) was asked to run a write or a locking read, and
-     * sends it to the primary instead. Called by statement-aware routing, once per escalated connection.
+     * A connection on the {@link Route#REPLICA replica} or {@link Route#AUTO auto} route was asked to run a write, a
+     * locking read or anything else a replica cannot run, after it had started on a replica, and moves to the
+     * primary, where it stays. Called once per escalated connection, before the statement is sent.
      *
      * @param route the route the connection was created with
-     * @param replica the name of the replica the connection held before it escalated, or {@code null} when it had
-     * not acquired one yet
+     * @param replica the name of the replica the connection held before it escalated, or {@code null} when the
+     * router does not tell it (it does not yet)
      */
     default void writeEscalated(Route route, @Nullable String replica) {
     }

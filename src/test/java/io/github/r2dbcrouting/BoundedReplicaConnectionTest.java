@@ -89,7 +89,9 @@ final class BoundedReplicaConnectionTest {
     @Test
     void withoutATimeoutReplicaConnectionsAreThePoolsOwn() {
         router(RoutingConfiguration.builder());
-        Mono.usingWhen(this.router.create(), connection -> Mono.just(connection.getClass().getSimpleName()),
+        Mono.usingWhen(this.router.create(),
+                        connection -> Mono.just(((StatementRoutedConnection) connection).unwrap().getClass()
+                                .getSimpleName()),
                         Connection::close)
                 .contextWrite(withReplica())
                 .as(StepVerifier::create)

@@ -47,8 +47,10 @@ class StubConnectionFactory implements ConnectionFactory {
     }
 
     static String targetOf(Connection connection) {
-        Connection unwrapped = connection instanceof io.r2dbc.spi.Wrapped<?> wrapped
-                ? (Connection) wrapped.unwrap() : connection;
+        Connection unwrapped = connection;
+        while (unwrapped instanceof io.r2dbc.spi.Wrapped<?> wrapped) {
+            unwrapped = (Connection) wrapped.unwrap();
+        }
         return ((StubConnection) unwrapped).factory.name;
     }
 

@@ -187,9 +187,10 @@ final class TargetSubscriberTest {
         Receiver receiver = new Receiver(Routing.withReplica().apply(Context.empty()));
         router.create().subscribe(receiver);
 
-        Scannable subscription = Scannable.from(receiver.subscription);
+        // A replica route wraps what the target subscriber delivers: the subscriber is one step up.
+        Scannable subscription = Scannable.from(Scannable.from(receiver.subscription).scan(Scannable.Attr.PARENT));
         assertThat(subscription.isScanAvailable()).isTrue();
-        assertThat(subscription.scanUnsafe(Scannable.Attr.ACTUAL)).isSameAs(receiver);
+        assertThat(subscription.scanUnsafe(Scannable.Attr.ACTUAL)).isSameAs(receiver.subscription);
         assertThat(subscription.scan(Scannable.Attr.CANCELLED)).isFalse();
         assertThat(subscription.name()).isEqualTo("route to replica-1");
         assertThat(Scannable.from(router.create()).scan(Scannable.Attr.RUN_STYLE))

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.r2dbcrouting.ReadYourWrites;
+import io.github.r2dbcrouting.Route;
+import io.github.r2dbcrouting.WritesOnReplicaRoute;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -54,6 +56,18 @@ public class RoutingProperties {
      * Whether a replica-routed connection uses the primary when there is no replica, rather than failing.
      */
     private boolean fallbackToPrimary = true;
+
+    /**
+     * Route of pipelines that set none: PRIMARY (everything on the primary), AUTO (each connection picks its server
+     * from its first unit of work: reads on a replica, writes on the primary) or REPLICA.
+     */
+    private Route defaultRoute = Route.PRIMARY;
+
+    /**
+     * What a connection on the replica route does with a write, a locking read or a read-write transaction:
+     * ESCALATE runs it on the primary and keeps the connection there; FAIL refuses it before anything is sent.
+     */
+    private WritesOnReplicaRoute writesOnReplicaRoute = WritesOnReplicaRoute.ESCALATE;
 
     /**
      * How far a replica may be behind the primary and still receive reads, as measured by the monitor.
@@ -137,6 +151,22 @@ public class RoutingProperties {
 
     public void setFallbackToPrimary(boolean fallbackToPrimary) {
         this.fallbackToPrimary = fallbackToPrimary;
+    }
+
+    public Route getDefaultRoute() {
+        return this.defaultRoute;
+    }
+
+    public void setDefaultRoute(Route defaultRoute) {
+        this.defaultRoute = defaultRoute;
+    }
+
+    public WritesOnReplicaRoute getWritesOnReplicaRoute() {
+        return this.writesOnReplicaRoute;
+    }
+
+    public void setWritesOnReplicaRoute(WritesOnReplicaRoute writesOnReplicaRoute) {
+        this.writesOnReplicaRoute = writesOnReplicaRoute;
     }
 
     public Duration getMaxLag() {
@@ -536,6 +566,12 @@ public class RoutingProperties {
         private List<String> readMethods = Arrays.asList("GET", "HEAD", "OPTIONS");
 
         /**
+         * Whether requests without @UsePrimary/@UseReplica take the AUTO route instead of the method rule: each
+         * connection then picks its server from its first unit of work, whatever the HTTP method.
+         */
+        private boolean autoRoute = false;
+
+        /**
          * Carrying a client's last write to its next request in a signed token, so that it reads its own writes
          * across requests.
          */
@@ -555,6 +591,14 @@ public class RoutingProperties {
 
         public void setReadMethods(List<String> readMethods) {
             this.readMethods = readMethods;
+        }
+
+        public boolean isAutoRoute() {
+            return this.autoRoute;
+        }
+
+        public void setAutoRoute(boolean autoRoute) {
+            this.autoRoute = autoRoute;
         }
 
         public SessionToken getSessionToken() {

@@ -54,6 +54,8 @@ final class RoutingPropertiesMapper {
                 .primary(options(RoutingConfiguration.PRIMARY, primaryPrefix, primary))
                 .replicaSelection(selector(this.properties.getReplicaSelection()))
                 .fallbackToPrimary(this.properties.isFallbackToPrimary())
+                .defaultRoute(this.properties.getDefaultRoute())
+                .writesOnReplicaRoute(this.properties.getWritesOnReplicaRoute())
                 .pool(poolDefaults(this.properties.getPool()));
         applyMonitoring(builder);
         Duration replicaStatementTimeout = this.properties.getReplicaStatementTimeout();

@@ -37,6 +37,7 @@ public final class RoutingWebFluxAutoConfiguration {
         RoutingWebFilter.Builder filter = RoutingWebFilter.builder()
                 .enabled(web.isEnabled())
                 .readMethods(web.getReadMethods())
+                .autoRoute(web.isAutoRoute())
                 .handlerMappings(() -> handlerMappings.orderedStream().toList());
         RoutingProperties.SessionToken token = web.getSessionToken();
         if (token.isEnabled() && properties.getReadYourWrites() != ReadYourWrites.NONE) {

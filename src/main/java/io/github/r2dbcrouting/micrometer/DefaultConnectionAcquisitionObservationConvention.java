@@ -6,9 +6,10 @@ import io.micrometer.common.KeyValues;
  * The default names of the observation around a connection acquisition: the observation
  * {@value #NAME}, the span {@code acquire connection}, and two low-cardinality key values:
  * <ul>
- * <li>{@code route}: the route asked, {@code primary}, {@code replica} or {@code none};</li>
+ * <li>{@code route}: the route asked, {@code primary}, {@code replica}, {@code auto} or {@code none};</li>
  * <li>{@code target}: the target that served ({@code primary}, {@code replica-1}, ...), the last one tried after an
- * error, {@code none} when none was tried.</li>
+ * error, {@code none} when none was tried (an auto-routed connection picks its server later, at its first
+ * statement).</li>
  * </ul>
  * With Micrometer's meter handler (Spring Boot registers it) the observation also yields the timer
  * {@value #NAME} with these tags and {@code error}, and the long task timer {@value #NAME}{@code .active}.

@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@value #FALLBACKS} (counter; {@code reason}): replica reads served by the primary;</li>
  * <li>{@value #READ_YOUR_WRITES_WAITS} (timer; {@code replica}, {@code outcome}): waits for a replica to apply a
  * session's write;</li>
- * <li>{@value #ESCALATIONS} (counter; {@code route}, {@code replica}): replica connections that sent a write to the
- * primary instead;</li>
+ * <li>{@value #ESCALATIONS} (counter; {@code route}): replica or auto connections that moved to the primary for a
+ * write;</li>
  * <li>{@value #STATE_CHANGES} (counter; {@code replica}, {@code from}, {@code to}): replica state changes.</li>
  * </ul>
  * Register it on the builder; {@link ReplicaMetrics} and {@link TargetPoolMetrics} add the gauges:
@@ -78,7 +78,7 @@ public final class RoutingMetrics implements RoutingListener {
     public static final String READ_YOUR_WRITES_WAITS = "r2dbc.routing.read.your.writes.waits";
 
     /**
-     * Replica connections that escalated a write to the primary, by route and replica.
+     * Replica or auto connections that moved to the primary for a write, by route.
      */
     public static final String ESCALATIONS = "r2dbc.routing.escalations";
 
@@ -180,10 +180,9 @@ public final class RoutingMetrics implements RoutingListener {
     @Override
     public void writeEscalated(Route route, @Nullable String replica) {
         Counter.builder(ESCALATIONS)
-                .description("Replica-routed connections that sent a write to the primary instead")
+                .description("Replica or auto connections that moved to the primary for a write, by route")
                 .tags(this.tags)
                 .tag("route", TagValues.route(route))
-                .tag("replica", TagValues.nameOrNone(replica))
                 .register(this.registry)
                 .increment();
     }

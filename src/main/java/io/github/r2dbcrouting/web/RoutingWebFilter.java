@@ -85,12 +85,15 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     private final @Nullable SessionTokens sessionTokens;
 
+    private final boolean autoRoute;
+
     private RoutingWebFilter(Set<String> readMethods, boolean enabled, HandlerRoutes handlerRoutes,
-            @Nullable SessionTokens sessionTokens) {
+            @Nullable SessionTokens sessionTokens, boolean autoRoute) {
         this.readMethods = readMethods;
         this.enabled = enabled;
         this.handlerRoutes = handlerRoutes;
         this.sessionTokens = sessionTokens;
+        this.autoRoute = autoRoute;
     }
 
     /**
@@ -111,7 +114,13 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
                         logger.debug("Routing {} {} to {}", exchange.getRequest().getMethod(),
                                 exchange.getRequest().getPath(), route);
                     }
-                    return chain.filter(exchange).contextWrite(Routing.withRoute(route));
+                    if (route == Route.PRIMARY) {
+                        return chain.filter(exchange).contextWrite(Routing.withRoute(route));
+                    }
+                    // Named in the error of a write that a replica-routed connection refuses.
+                    String origin = exchange.getRequest().getMethod().name() + " " + exchange.getRequest().getPath()
+                            + " (RoutingWebFilter)";
+                    return chain.filter(exchange).contextWrite(Routing.withRoute(route, origin));
                 })
                 .contextWrite(Routing.withSession(session(exchange)));
     }
@@ -152,6 +161,9 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
     }
 
     private Route methodRoute(ServerWebExchange exchange) {
+        if (this.autoRoute && this.enabled) {
+            return Route.AUTO;
+        }
         boolean read = this.enabled && this.readMethods.contains(exchange.getRequest().getMethod().name());
         return read ? Route.REPLICA : Route.PRIMARY;
     }
@@ -166,8 +178,8 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
     @Override
     public String toString() {
-        return "RoutingWebFilter[enabled=" + this.enabled + ", readMethods=" + this.readMethods + ", sessionTokens="
-                + (this.sessionTokens != null) + "]";
+        return "RoutingWebFilter[enabled=" + this.enabled + ", readMethods=" + this.readMethods + ", autoRoute="
+                + this.autoRoute + ", sessionTokens=" + (this.sessionTokens != null) + "]";
     }
 
     /**
@@ -183,7 +195,24 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
 
         private @Nullable SessionTokens sessionTokens;
 
+        private boolean autoRoute;
+
         private Builder() {
+        }
+
+        /**
+         * Whether requests without a {@link UsePrimary}/{@link UseReplica} handler take the
+         * {@link Route#AUTO auto route} instead of the method rule: each connection of the request then picks its
+         * server from its first unit of work, so a GET that writes writes on the primary, and a POST that only
+         * reads reads from a replica. {@link #readMethods(Collection) readMethods} no longer matter. Defaults to
+         * {@code false}.
+         *
+         * @param autoRoute whether to use the auto route
+         * @return this builder
+         */
+        public Builder autoRoute(boolean autoRoute) {
+            this.autoRoute = autoRoute;
+            return this;
         }
 
         /**
@@ -260,7 +289,7 @@ public final class RoutingWebFilter implements WebFilter, Ordered {
          */
         public RoutingWebFilter build() {
             return new RoutingWebFilter(this.readMethods, this.enabled, new HandlerRoutes(this.handlerMappings),
-                    this.sessionTokens);
+                    this.sessionTokens, this.autoRoute);
         }
     }
 }

@@ -28,6 +28,7 @@ final class RoutingMetricsAutoConfigurationTest {
         "spring.r2dbc.routing.replicas[0].url=r2dbc:h2:mem:///boot-metrics-replica-1",
         "spring.r2dbc.routing.replicas[1].url=r2dbc:h2:mem:///boot-metrics-replica-2",
         "spring.r2dbc.routing.pool.initial-size=0",
+        "spring.r2dbc.routing.pool.max-acquire-time=30s",
         "spring.r2dbc.routing.monitoring.enabled=false",
     };
 
@@ -52,8 +53,12 @@ final class RoutingMetricsAutoConfigurationTest {
 
             useOneReplicaConnection(router);
 
-            assertThat(registry.get(RoutingMetrics.CONNECTIONS).tags("route", "replica", "target", "replica-1")
-                    .counter().count()).isEqualTo(1);
+            assertThat(registry.get(RoutingMetrics.CONNECTIONS).tag("route", "replica").counters())
+                    .singleElement()
+                    .satisfies(counter -> {
+                        assertThat(counter.getId().getTag("target")).startsWith("replica-");
+                        assertThat(counter.count()).isEqualTo(1);
+                    });
             assertThat(registry.get("r2dbc.pool.acquired").gauges()).extracting(gauge -> gauge.getId().getTag("name"))
                     .containsExactlyInAnyOrder("primary", "replica-1", "replica-2");
             assertThat(registry.get(ReplicaMetrics.STATE).tags("replica", "replica-2", "state", "up").gauge()
@@ -73,7 +78,7 @@ final class RoutingMetricsAutoConfigurationTest {
                     .hasObservationWithNameEqualTo(DefaultConnectionAcquisitionObservationConvention.NAME)
                     .that()
                     .hasLowCardinalityKeyValue("route", "replica")
-                    .hasLowCardinalityKeyValue("target", "replica-1");
+                    .hasLowCardinalityKeyValueWithKey("target");
         });
     }
 

@@ -12,6 +12,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.test.TestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The R2DBC SPI TestKit, run through a {@link RoutingConnectionFactory} against the test bed's MariaDB primary: the
@@ -51,7 +55,15 @@ abstract class RouterTestKit implements TestKit<Integer> {
          * A {@link RoutingSession} per test, as a request handler would open one per request: connections come
          * from the primary, wrapped to record the session's writes.
          */
-        SESSION
+        SESSION,
+
+        /**
+         * {@link Routing#withAutoRoute()} inside a session: every connection is a statement-routed one that picks
+         * its server from its first unit of work. Its "replicas" are the primary itself, so that the TestKit's
+         * reads of rows it wrote over JDBC never meet replication lag: what is under test is the connection's
+         * behaviour, not where it runs.
+         */
+        AUTO
     }
 
     private final Scope scope;
@@ -80,10 +92,12 @@ abstract class RouterTestKit implements TestKit<Integer> {
                 .then(cluster.awaitReplication())
                 .block(Duration.ofSeconds(30));
 
+        boolean auto = this.scope == Scope.AUTO;
         this.router = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .primary(inDatabase(cluster.primary().options()))
-                .replica("replica-1", inDatabase(cluster.replica(1).options()))
-                .replica("replica-2", inDatabase(cluster.replica(2).options()))
+                .replica("replica-1", inDatabase((auto ? cluster.primary() : cluster.replica(1)).options()))
+                .replica("replica-2", inDatabase((auto ? cluster.primary() : cluster.replica(2)).options()))
+                .monitoring(!auto)
                 .pool(pool -> pool.initialSize(0).maxSize(10).maxAcquireTime(Duration.ofSeconds(5)))
                 .build());
 
@@ -134,6 +148,33 @@ abstract class RouterTestKit implements TestKit<Integer> {
         return this.scope == Scope.NO_ROUTE ? this.router : this.inSession;
     }
 
+    /**
+     * As the TestKit's, except on the auto route: there the first statement of a connection is created before its
+     * server connection exists, so the router checks its bindings against the statement's text (a {@code null}, an
+     * index past the last parameter, an unknown name) and a value the driver cannot encode fails when the statement
+     * runs, not when it is bound.
+     */
+    @Override
+    public void bindFails() {
+        if (this.scope != Scope.AUTO) {
+            TestKit.super.bindFails();
+            return;
+        }
+        Mono.from(getConnectionFactory().create())
+                .flatMap(connection -> {
+                    Statement statement = connection.createStatement("INSERT INTO test VALUES(?)");
+                    assertThrows(IllegalArgumentException.class, () -> statement.bind(0, null));
+                    assertThrows(IndexOutOfBoundsException.class, () -> statement.bind(99, ""));
+                    assertThrows(IllegalArgumentException.class, () -> statement.bind("unknown", ""));
+                    return Flux.from(statement.bind(0, Class.class).execute())
+                            .then(Mono.<Void>error(new AssertionError("bind(0, Class.class) ran")))
+                            .onErrorResume(IllegalArgumentException.class, unencodable -> Mono.empty())
+                            .then(Mono.from(connection.close()));
+                })
+                .as(StepVerifier::create)
+                .verifyComplete();
+    }
+
     @Override
     public JdbcOperations getJdbcOperations() {
         return this.jdbc;
@@ -172,7 +213,9 @@ abstract class RouterTestKit implements TestKit<Integer> {
 
         @Override
         public Mono<? extends Connection> create() {
-            return router.create().contextWrite(Routing.withSession(session));
+            Mono<? extends Connection> connection = scope == Scope.AUTO
+                    ? router.create().contextWrite(Routing.withAutoRoute()) : router.create();
+            return connection.contextWrite(Routing.withSession(session));
         }
 
         @Override

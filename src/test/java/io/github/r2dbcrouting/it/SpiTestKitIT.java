@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The R2DBC SPI TestKit through the router, without a route and inside a session, each in name order and in three
- * fixed shuffled orders: a connection must behave the same whoever used it before.
+ * fixed shuffled orders, and on the auto route in name order and one shuffled order: a connection must behave the
+ * same whoever used it before.
  */
 @ExtendWith(MariaDbCluster.class)
 final class SpiTestKitIT {
@@ -95,6 +96,29 @@ final class SpiTestKitIT {
 
             ShuffledBySeed1234() {
                 super(Scope.SESSION);
+            }
+        }
+    }
+
+    @Nested
+    class OnAutoRoute {
+
+        @Nested
+        @TestMethodOrder(MethodOrderer.MethodName.class)
+        class InNameOrder extends RouterTestKit {
+
+            InNameOrder() {
+                super(Scope.AUTO);
+            }
+        }
+
+        @Nested
+        @TestMethodOrder(ShuffledOrder.class)
+        @ShuffledOrder.Seed(42)
+        class ShuffledBySeed42 extends RouterTestKit {
+
+            ShuffledBySeed42() {
+                super(Scope.AUTO);
             }
         }
     }

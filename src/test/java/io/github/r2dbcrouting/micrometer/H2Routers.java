@@ -1,5 +1,6 @@
 package io.github.r2dbcrouting.micrometer;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -34,7 +35,10 @@ final class H2Routers {
                         .primary(url("primary", id))
                         .replica("replica-1", url("replica-1", id))
                         .replica("replica-2", url("replica-2", id))
-                        .pool(pool -> pool.initialSize(0).maxSize(4)))
+                        // Patient pools: on a busy machine a replica that is slow to connect must not fail over.
+                        .pool(pool -> pool.initialSize(0).maxSize(4)
+                                .maxCreateConnectionTime(Duration.ofSeconds(30))
+                                .maxAcquireTime(Duration.ofSeconds(30))))
                 .build());
     }
 

@@ -1,5 +1,7 @@
 package io.github.r2dbcrouting.micrometer;
 
+import java.time.Duration;
+
 import io.github.r2dbcrouting.Routing;
 import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
@@ -71,6 +73,9 @@ final class ReplicaAndPoolMetricsTest {
     void replicaStateGaugeFollowsTheReplica() {
         this.router = new RoutingConnectionFactory(RoutingConfiguration.builder()
                 .monitoring(false)
+                // It stays DOWN while the test looks.
+                .failoverBackoff(Duration.ofHours(1))
+                .maxFailoverBackoff(Duration.ofHours(1))
                 .primary(H2Routers.url("primary", 3000))
                 .replica("replica-1", H2Routers.refusing())
                 .build());

@@ -41,6 +41,22 @@ public class NoteController {
         return this.servedNotes.findAll();
     }
 
+    /**
+     * A GET that writes, as a view counter or a session touch does.
+     */
+    @GetMapping("/touch")
+    Mono<Note> touch(@RequestParam("text") String text) {
+        return this.notes.save(new Note(null, text));
+    }
+
+    /**
+     * A GET whose finder takes a write lock.
+     */
+    @GetMapping("/locked")
+    Flux<ServedNote> locked(@RequestParam("text") String text) {
+        return this.servedNotes.findByText(text);
+    }
+
     @PostMapping("/batch")
     Mono<Void> batch(@RequestParam("text") String text, @RequestParam("count") int count,
             @RequestParam("fail") boolean fail) {

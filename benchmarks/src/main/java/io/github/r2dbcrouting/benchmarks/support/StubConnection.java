@@ -6,22 +6,58 @@ import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.Wrapped;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A {@link Connection} with no state and no I/O: every method that returns a publisher returns a cached one that
- * completes at once, so subscribing to it allocates as little as Reactor allows. It cannot run statements. It knows
- * the name of the factory it came from, so that a benchmark can check where a router sent it.
+ * completes at once, so subscribing to it allocates as little as Reactor allows. Its statements are one shared
+ * statement that binds nothing and returns no result. It knows the name of the factory it came from, so that a
+ * benchmark can check where a router sent it.
  */
 public final class StubConnection implements Connection {
 
     private static final Mono<Void> DONE = Mono.empty();
 
     private static final Mono<Boolean> VALID = Mono.just(true);
+
+    private static final Statement STATEMENT = new Statement() {
+
+        @Override
+        public Statement add() {
+            return this;
+        }
+
+        @Override
+        public Statement bind(int index, Object value) {
+            return this;
+        }
+
+        @Override
+        public Statement bind(String name, Object value) {
+            return this;
+        }
+
+        @Override
+        public Statement bindNull(int index, Class<?> type) {
+            return this;
+        }
+
+        @Override
+        public Statement bindNull(String name, Class<?> type) {
+            return this;
+        }
+
+        @Override
+        public Flux<Result> execute() {
+            return Flux.empty();
+        }
+    };
 
     private static final ConnectionMetadata METADATA = new ConnectionMetadata() {
 
@@ -110,7 +146,7 @@ public final class StubConnection implements Connection {
 
     @Override
     public Statement createStatement(String sql) {
-        throw new UnsupportedOperationException("StubConnection runs no SQL");
+        return STATEMENT;
     }
 
     @Override
