@@ -342,6 +342,25 @@ final class RoutingListenerTest {
     }
 
     @Test
+    void writesThatMoveAConnectionFromAReplicaToThePrimaryAreReportedOncePerConnection() {
+        build(builder -> builder);
+
+        Flux.just(Routing.withReplica(), Routing.withAutoRoute())
+                .concatMap(route -> Mono.usingWhen(this.router.create(),
+                        connection -> Flux.just("SELECT 1", "UPDATE t SET a = 1", "INSERT INTO t VALUES (2)")
+                                .concatMap(sql -> Flux.from(connection.createStatement(sql).execute()))
+                                .then(),
+                        Connection::close).contextWrite(route))
+                .then()
+                .as(StepVerifier::create)
+                .verifyComplete();
+
+        assertThat(this.listener.events).filteredOn(event -> event.startsWith("escalated"))
+                .containsExactly("escalated REPLICA from null", "escalated AUTO from null");
+        assertThat(this.listener.events).contains("acquired AUTO from null");
+    }
+
+    @Test
     void nullListenerIsRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> RoutingConfiguration.builder().listener(null))
                 .withMessage("listener must not be null");
