@@ -35,6 +35,7 @@ final class ClusterSettings {
                 .maxReadYourWritesWaits(shared.getMaxReadYourWritesWaits())
                 .releaseTimeout(shared.getReleaseTimeout())
                 .scheduler(shared.getScheduler());
+        shared.getListeners().forEach(builder::listener);
         if (shared.getReplicaStatementTimeout() != null) {
             builder.replicaStatementTimeout(shared.getReplicaStatementTimeout());
         }
