@@ -35,7 +35,6 @@ final class ClusterSettings {
                 .maxReadYourWritesWaits(shared.getMaxReadYourWritesWaits())
                 .releaseTimeout(shared.getReleaseTimeout())
                 .scheduler(shared.getScheduler());
-        shared.getListeners().forEach(builder::listener);
         if (shared.getReplicaStatementTimeout() != null) {
             builder.replicaStatementTimeout(shared.getReplicaStatementTimeout());
         }

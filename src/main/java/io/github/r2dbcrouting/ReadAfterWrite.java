@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -72,7 +71,7 @@ final class ReadAfterWrite {
         if (this.strategy == ReadYourWrites.TIME_WINDOW || position == null) {
             long since = this.scheduler.now(TimeUnit.MILLISECONDS) - write.epochMillis();
             if (since < this.window.toMillis()) {
-                return primaryInstead(session);
+                return this.router.primaryFor(session);
             }
             ReplicaTarget replica = this.replicas.choose(session);
             return replica != null ? replica.connection : this.router.noReplica(session);
@@ -81,12 +80,12 @@ final class ReadAfterWrite {
         if (sticky != null) {
             if (sticky.state() != ReplicaState.UP) {
                 // Another replica could be behind what this session already read: only the primary is safe.
-                return primaryInstead(session);
+                return this.router.primaryFor(session);
             }
             if (caughtUp(sticky, position, session)) {
                 return sticky.connection;
             }
-            return canCatchUp(sticky) ? awaitOn(sticky, position, session) : primaryInstead(session);
+            return canCatchUp(sticky) ? awaitOn(sticky, position, session) : this.router.primaryFor(session);
         }
         List<Replica> candidates = this.replicas.usable();
         if (candidates.isEmpty()) {
@@ -109,29 +108,10 @@ final class ReadAfterWrite {
         if (mostAdvanced == null) {
             // Every replica is known to be further behind than a wait may last: do not hold one of their
             // connections for nothing.
-            return primaryInstead(session);
+            return this.router.primaryFor(session);
         }
         ReplicaTarget waitOn = session.stick(mostAdvanced, null);
         return caughtUp(waitOn, position, session) ? waitOn.connection : awaitOn(waitOn, position, session);
-    }
-
-    /**
-     * @return the primary's connection for a read that no replica can serve with the session's write yet
-     */
-    private Mono<? extends Connection> primaryInstead(RoutingSession session) {
-        RoutingListener listener = this.router.listener();
-        if (listener != null) {
-            listener.fellBackToPrimary(RoutingListener.Fallback.READ_YOUR_WRITES);
-        }
-        return this.router.primaryFor(session);
-    }
-
-    private void waited(ReplicaTarget replica, RoutingListener.WaitOutcome outcome, long start) {
-        RoutingListener listener = this.router.listener();
-        if (listener != null) {
-            listener.readYourWritesWaited(replica.name(), outcome,
-                    outcome == RoutingListener.WaitOutcome.SKIPPED ? 0 : System.nanoTime() - start);
-        }
     }
 
     /**
@@ -178,27 +158,16 @@ final class ReadAfterWrite {
                 this.waits.decrementAndGet();
                 logger.debug("{} read-your-writes waits already hold a connection; reading from primary",
                         this.maxWaits);
-                waited(replica, RoutingListener.WaitOutcome.SKIPPED, 0);
-                return primaryInstead(session);
+                return this.router.primaryFor(session);
             }
             return waitOn(replica, position, session).doFinally(signal -> this.waits.decrementAndGet());
         });
     }
 
     private Mono<? extends Connection> waitOn(ReplicaTarget replica, String position, RoutingSession session) {
-        long start = System.nanoTime();
-        Mono<Connection> replicaConnection = Mono.from(replica.connectionFactory().create());
-        if (this.router.listener() != null) {
-            Mono<Connection> created = replicaConnection;
-            replicaConnection = Mono.deferContextual(context -> {
-                AcquisitionSubscriber.trying(context, replica.name());
-                return created;
-            });
-        }
-        return replicaConnection
+        return Mono.<Connection>from(replica.connectionFactory().create())
                 .onErrorResume(error -> {
                     this.replicas.failed(replica, error);
-                    waited(replica, RoutingListener.WaitOutcome.FAILED, start);
                     return Mono.empty();
                 })
                 .flatMap(connection -> {
@@ -206,21 +175,17 @@ final class ReadAfterWrite {
                     return dialectOf(replica, connection)
                             .flatMap(dialect -> dialect.awaitPosition(connection, position, this.timeout))
                             .timeout(this.timeout.plus(this.timeout), this.scheduler)
-                            .map(applied -> applied ? RoutingListener.WaitOutcome.APPLIED
-                                    : RoutingListener.WaitOutcome.TIMED_OUT)
-                            .onErrorResume(error -> Mono.just(error instanceof TimeoutException
-                                    ? RoutingListener.WaitOutcome.TIMED_OUT : RoutingListener.WaitOutcome.FAILED))
-                            .defaultIfEmpty(RoutingListener.WaitOutcome.FAILED)
-                            .flatMap(outcome -> {
-                                waited(replica, outcome, start);
-                                if (outcome == RoutingListener.WaitOutcome.APPLIED) {
+                            .onErrorReturn(false)
+                            .defaultIfEmpty(false)
+                            .flatMap(applied -> {
+                                if (applied) {
                                     session.confirm(position);
                                     session.served(replica.name());
                                     return Mono.just(this.router.handOut(connection, replica));
                                 }
                                 logger.debug("{} did not apply {} within {}; reading from primary", replica.name(),
                                         position, this.timeout);
-                                return release(connection).then(primaryInstead(session));
+                                return release(connection).then(this.router.primaryFor(session));
                             })
                             .doOnNext(handed -> handedOut.set(true))
                             .doOnCancel(() -> {
@@ -229,7 +194,7 @@ final class ReadAfterWrite {
                                 }
                             });
                 })
-                .switchIfEmpty(Mono.defer(() -> primaryInstead(session)));
+                .switchIfEmpty(Mono.defer(() -> this.router.primaryFor(session)));
     }
 
     private static Mono<Void> release(Connection connection) {

@@ -49,8 +49,6 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
 
     private final Scheduler scheduler;
 
-    private final @Nullable RoutingListener listener;
-
     private volatile long changes;
 
     private volatile Usable usable;
@@ -58,14 +56,13 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
     private volatile boolean disposed;
 
     ReplicaSet(List<ReplicaTarget> targets, ReplicaSelector selector, HealthPolicy policy, boolean monitored,
-            Scheduler scheduler, @Nullable RoutingListener listener) {
+            Scheduler scheduler) {
         this.targets = List.copyOf(targets);
         this.view = List.copyOf(targets);
         this.selector = selector;
         this.policy = policy;
         this.monitored = monitored;
         this.scheduler = scheduler;
-        this.listener = listener;
         this.usable = new Usable(0, this.view);
     }
 
@@ -204,10 +201,6 @@ final class ReplicaSet implements ReplicationMonitor.Listener, Disposable {
         }
         publish(CHANGES.incrementAndGet(this));
         ReplicaHealth now = replica.health();
-        RoutingListener listening = this.listener;
-        if (listening != null && previous.state() != now.state()) {
-            listening.replicaStateChanged(replica, previous.state(), now.state());
-        }
         if (!previous.checked()) {
             // Its first state: it was never UP, whatever the initial optimism said.
             if (now.state() == ReplicaState.UP) {

@@ -101,9 +101,6 @@ public final class RoutingConfiguration {
 
     private final int maxClusters;
 
-
-    private final List<RoutingListener> listeners;
-
     private RoutingConfiguration(Builder builder, Target primary, Map<String, RoutingConfiguration> clusters) {
         this.primary = primary;
         this.replicas = Collections.unmodifiableList(new ArrayList<>(builder.replicas.values()));
@@ -129,7 +126,6 @@ public final class RoutingConfiguration {
         this.clusters = clusters;
         this.clusterResolver = builder.clusterResolver;
         this.maxClusters = builder.maxClusters;
-        this.listeners = List.copyOf(builder.listeners);
     }
 
     /**
@@ -304,14 +300,6 @@ public final class RoutingConfiguration {
     }
 
     /**
-     * @return the listeners told about routing events, in the order they were added; unmodifiable, empty unless
-     * configured
-     */
-    public List<RoutingListener> getListeners() {
-        return this.listeners;
-    }
-
-    /**
      * @return the settings applied to every pool the router builds
      */
     Consumer<ConnectionPoolConfiguration.Builder> getPool() {
@@ -467,8 +455,6 @@ public final class RoutingConfiguration {
         private @Nullable ClusterResolver clusterResolver;
 
         private int maxClusters = DEFAULT_MAX_CLUSTERS;
-
-        private final List<RoutingListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -920,20 +906,6 @@ public final class RoutingConfiguration {
                 throw new IllegalArgumentException("maxClusters must be positive, was " + maxClusters);
             }
             this.maxClusters = maxClusters;
-            return this;
-        }
-
-        /**
-         * Add a listener told about each connection handed out, failover, fallback to the primary, read-your-writes
-         * wait, write escalation and replica state change (see {@link RoutingListener}). Listeners are called in
-         * the order they were added. Defaults to none, which costs nothing.
-         *
-         * @param listener the listener
-         * @return this builder
-         * @throws IllegalArgumentException if {@code listener} is {@code null}
-         */
-        public Builder listener(RoutingListener listener) {
-            this.listeners.add(requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -95,11 +95,6 @@ public final class RoutingConnectionFactory
      */
     private final @Nullable ClusterRegistry clusters;
 
-    /**
-     * The registered listeners as one, or {@code null} when there is none.
-     */
-    private final @Nullable RoutingListeners listener;
-
     private volatile int closed;
 
     private volatile int primaryDown;
@@ -124,7 +119,6 @@ public final class RoutingConnectionFactory
             throw new IllegalArgumentException("configuration must not be null");
         }
         this.configuration = configuration;
-        this.listener = RoutingListeners.of(configuration.getListeners());
         this.pools = new TargetPools(configuration);
         try {
             this.primary = this.pools.open(configuration.getPrimary());
@@ -136,7 +130,7 @@ public final class RoutingConnectionFactory
             this.replicas = new ReplicaSet(targets, configuration.getReplicaSelection(),
                     new HealthPolicy(configuration.getMaxLag(), configuration.getFailoverBackoff(),
                             configuration.getMaxFailoverBackoff()),
-                    configuration.isMonitoring(), configuration.getScheduler(), this.listener);
+                    configuration.isMonitoring(), configuration.getScheduler());
         }
         catch (RuntimeException ex) {
             this.pools.close().onErrorComplete().subscribe();
@@ -206,12 +200,7 @@ public final class RoutingConnectionFactory
                 return;
             }
         }
-        ContextRoute route = Routing.read(context);
-        RoutingListeners listening = this.listener;
-        if (listening != null) {
-            actual = AcquisitionSubscriber.start(actual, listening, route == null ? null : route.route);
-        }
-        routeWithin(actual, route);
+        routeWithin(actual, Routing.read(context));
     }
 
     /**
@@ -265,10 +254,6 @@ public final class RoutingConnectionFactory
             logger.debug("{} on route {} from {} runs on the primary; the connection stays there",
                     StatementClassifier.firstKeyword(statement), route.route, route.describeOrigin());
         }
-        RoutingListeners listening = this.listener;
-        if (listening != null && route.route != null) {
-            listening.writeEscalated(route.route, null);
-        }
     }
 
     /**
@@ -308,10 +293,6 @@ public final class RoutingConnectionFactory
             if (logger.isDebugEnabled()) {
                 logger.debug("{}; reading from primary because fallbackToPrimary=true", this.replicas.describe());
             }
-            RoutingListeners listening = this.listener;
-            if (listening != null) {
-                listening.fellBackToPrimary(RoutingListener.Fallback.NO_REPLICA_UP);
-            }
             return primaryFor(session);
         }
         return Mono.error(new NoReplicaAvailableException(this.replicas.describe() + "; fallbackToPrimary=false, so "
@@ -327,20 +308,7 @@ public final class RoutingConnectionFactory
      */
     @Nullable
     ReplicaTarget failedOver(ReplicaTarget failed, Throwable error, @Nullable RoutingSession session) {
-        ReplicaTarget next = this.replicas.failedOver(failed, error, session);
-        RoutingListeners listening = this.listener;
-        if (listening != null) {
-            listening.failedOver(failed.name(), next == null ? null : next.name(), error);
-        }
-        return next;
-    }
-
-    /**
-     * @return the registered listeners as one, or {@code null} when there is none
-     */
-    @Nullable
-    RoutingListeners listener() {
-        return this.listener;
+        return this.replicas.failedOver(failed, error, session);
     }
 
     ConnectionFactory primary() {

@@ -67,10 +67,6 @@ final class TargetSubscriber implements CoreSubscriber<Connection>, Subscription
 
     private void connect() {
         ReplicaTarget target = this.replica;
-        if (this.router.listener() != null) {
-            AcquisitionSubscriber.trying(this.actual.currentContext(),
-                    target == null ? RoutingConfiguration.PRIMARY : target.name());
-        }
         ConnectionFactory factory = target == null ? this.router.primary() : target.connectionFactory();
         Publisher<? extends Connection> connection;
         try {

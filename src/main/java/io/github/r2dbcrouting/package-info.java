@@ -9,10 +9,8 @@
  * Its public types are what users call: the factory and its configuration, the operators, {@link
  * io.github.r2dbcrouting.Route}, {@link io.github.r2dbcrouting.RoutingSession} and {@link
  * io.github.r2dbcrouting.SessionTokens} for read-your-writes, {@link io.github.r2dbcrouting.SessionReset} for pools
- * of one's own, {@link io.github.r2dbcrouting.RoutingListener} and {@link
- * io.github.r2dbcrouting.ConnectionAcquisition} for routing events, and the exceptions. The engine is package-private: the {@code create()} publishers
- * ({@code RoutingMono}, {@code TargetMono}, {@code TargetSubscriber}, and {@code AcquisitionSubscriber} when a
- * listener is registered, with {@code RoutingListeners}), pool building and ownership
+ * of one's own, and the exceptions. The engine is package-private: the {@code create()} publishers
+ * ({@code RoutingMono}, {@code TargetMono}, {@code TargetSubscriber}), pool building and ownership
  * ({@code TargetPools}), the replica set with failover and reinstatement ({@code ReplicaSet}, {@code ReplicaTarget},
  * {@code ReplicaHealth}, {@code HealthPolicy}, {@code ReplicationMonitor}), read-your-writes ({@code ReadAfterWrite},
  * {@code LastWrite}, {@code WriteRecordingConnection}) and the session reset ({@code ResettingConnection}).

@@ -3,7 +3,6 @@ package io.github.r2dbcrouting.boot;
 import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
 import io.github.r2dbcrouting.cluster.ClusterResolver;
-import io.github.r2dbcrouting.RoutingListener;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,8 +22,6 @@ import org.springframework.context.annotation.Conditional;
  * Active when a {@code spring.r2dbc.routing.*} property is set; backs off when the application defines its own
  * {@code ConnectionFactory}. The pools close with the application context. The static clusters of
  * {@code spring.r2dbc.routing.clusters.*} open with it; a {@link ClusterResolver} bean, if any, resolves the others.
- * Every {@link RoutingListener} bean is registered on the router, in bean order (see
- * {@link RoutingMetricsAutoConfiguration}).
  */
 @AutoConfiguration(before = R2dbcAutoConfiguration.class)
 @ConditionalOnClass({ConnectionFactory.class, ConnectionPool.class})
@@ -35,10 +32,9 @@ public final class RoutingConnectionFactoryAutoConfiguration {
     @Bean(destroyMethod = "dispose")
     @ConditionalOnMissingBean(ConnectionFactory.class)
     RoutingConnectionFactory connectionFactory(RoutingProperties properties,
-            ObjectProvider<ClusterResolver> clusterResolver, ObjectProvider<RoutingListener> listeners) {
+            ObjectProvider<ClusterResolver> clusterResolver) {
         RoutingConfiguration.Builder configuration = new RoutingPropertiesMapper(properties).builder();
         clusterResolver.ifAvailable(configuration::clusterResolver);
-        listeners.orderedStream().forEach(configuration::listener);
         return new RoutingConnectionFactory(configuration.build());
     }
 }

@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.r2dbcrouting.Routing;
-import io.github.r2dbcrouting.RoutingConfiguration;
 import io.github.r2dbcrouting.RoutingConnectionFactory;
-import io.github.r2dbcrouting.RoutingListener;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
 import jdk.jfr.Recording;
@@ -43,8 +41,7 @@ import reactor.util.context.Context;
  * {@code PooledCreateBenchmark}), contender, then options. Contenders: {@code direct}, {@code router} and
  * {@code spring} as in the benchmarks; {@code direct-in-router-context}, the first replica's factory subscribed with
  * the router's Context; {@code alternate}, the two replicas' factories in turn without a router; {@code router1}, a
- * router whose only replica is the first; {@code router-noop-listener}, the router with a {@code RoutingListener} whose
- * methods are the interface's empty defaults. Options: {@code --warmup-seconds N} (default 10), {@code --warmup-ops N}
+ * router whose only replica is the first. Options: {@code --warmup-seconds N} (default 10), {@code --warmup-ops N}
  * (operations after that, default 0), {@code --batches N} (default 30), {@code --batch-ops N} (default 100000 on the
  * stub, 10000 through the pool), {@code --alloc-classes}, and {@code --gate DIR}, with which the batches wait for an
  * outside tool instead of being timed (see {@code benchmarks/count-instructions.sh}).
@@ -58,8 +55,7 @@ public final class CostPerOp {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: CostPerOp stub|pool direct|direct-in-router-context|alternate|router|router1"
-                    + "|router-noop-listener|spring"
+            System.err.println("usage: CostPerOp stub|pool direct|direct-in-router-context|alternate|router|router1|spring"
                     + " [--warmup-seconds N] [--warmup-ops N] [--batches N] [--batch-ops N] [--alloc-classes]"
                     + " [--gate DIR]");
             System.exit(2);
@@ -150,25 +146,12 @@ public final class CostPerOp {
                 factories = new ConnectionFactory[] {new RoutingConnectionFactory(ClusterRouters.configuration(1000))};
                 context = Routing.withCluster("cluster-500").apply(contenders.routerContext);
             }
-            case "router-noop-listener" -> {
-                // The router over the same targets, with a listener whose methods are the interface's empty defaults.
-                factories = new ConnectionFactory[] {new RoutingConnectionFactory(RoutingConfiguration.builder()
-                        .primary(contenders.router.unwrap())
-                        .replica("replica-1", contenders.router.replicaConnectionFactory("replica-1"))
-                        .replica("replica-2", contenders.router.replicaConnectionFactory("replica-2"))
-                        .monitoring(false)
-                        .listener(new RoutingListener() {
-                        })
-                        .build())};
-                context = contenders.routerContext;
-            }
             case "spring" -> {
                 factories = new ConnectionFactory[] {contenders.spring};
                 context = contenders.springContext;
             }
             default -> throw new IllegalArgumentException("contender: direct, direct-in-router-context, alternate,"
-                    + " router, router1, router-noop-listener, spring, cluster-no-registry, cluster-default or"
-                    + " cluster-named, not " + contender);
+                    + " router, router1, spring, cluster-no-registry, cluster-default or cluster-named, not " + contender);
         }
         int mask = factories.length - 1;
 
