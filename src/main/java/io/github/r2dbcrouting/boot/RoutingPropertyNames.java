@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,7 +102,12 @@ final class RoutingPropertyNames {
                 }
                 String name = prefix + "." + kebab(field.getName());
                 Class<?> element = listElement(field.getGenericType());
-                if (element != null && isGroup(element)) {
+                Class<?> value = mapValue(field.getGenericType());
+                if (value != null && isGroup(value)) {
+                    // A map's keys are names the user chooses (clusters.<name>.*), shaped like a list index.
+                    templates(value, name + ".[*]", names);
+                }
+                else if (element != null && isGroup(element)) {
                     templates(element, name + "[*]", names);
                 }
                 else if (element == null && isGroup(field.getType())) {
@@ -116,7 +122,16 @@ final class RoutingPropertyNames {
     }
 
     private static boolean isGroup(Class<?> type) {
-        return type.getEnclosingClass() == RoutingProperties.class && !type.isEnum();
+        return (type.getEnclosingClass() == RoutingProperties.class || type == ClusterProperties.class)
+                && !type.isEnum();
+    }
+
+    private static @Nullable Class<?> mapValue(Type type) {
+        if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == Map.class
+                && parameterized.getActualTypeArguments()[1] instanceof Class<?> value) {
+            return value;
+        }
+        return null;
     }
 
     private static @Nullable Class<?> listElement(Type type) {

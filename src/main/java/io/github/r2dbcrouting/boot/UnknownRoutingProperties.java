@@ -86,6 +86,9 @@ final class UnknownRoutingProperties {
     }
 
     private static String shape(String name) {
-        return name.replaceAll("\\[[^\\]]*\\]", "[*]").toLowerCase(Locale.ROOT).replace("-", "");
+        // A cluster's name (clusters.<name>.*) is the user's, like a list index.
+        return name.replaceAll("\\[[^\\]]*\\]", "[*]")
+                .replaceFirst("^(spring\\.r2dbc\\.routing\\.clusters\\.)[^.]+\\.", "$1[*].")
+                .toLowerCase(Locale.ROOT).replace("-", "");
     }
 }

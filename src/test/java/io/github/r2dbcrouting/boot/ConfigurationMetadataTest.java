@@ -38,11 +38,16 @@ final class ConfigurationMetadataTest {
     void everyPropertyHasADescriptionAndReplicasAreDescribedElementByElement() throws IOException {
         Map<String, JsonNode> properties = byName(metadata().get("properties"));
         for (String template : RoutingPropertyNames.templates()) {
+            if (template.startsWith(RoutingProperties.PREFIX + ".clusters.")) {
+                // A cluster's properties are described once, by the clusters map.
+                continue;
+            }
             String name = template.replace("[*]", "[0]");
             assertThat(properties).as("metadata of " + name).containsKey(name);
             assertThat(properties.get(name).path("description").asText()).as("description of " + name).isNotBlank();
         }
-        assertThat(properties).containsKeys("management.health.routing.enabled", "management.endpoint.routing.access");
+        assertThat(properties).containsKeys("management.health.routing.enabled", "management.endpoint.routing.access",
+                RoutingProperties.PREFIX + ".clusters");
     }
 
     @Test
