@@ -82,12 +82,14 @@ public final class StubConnection implements Connection {
     }
 
     /**
-     * @param connection a stub connection, or a pool's connection wrapping one
+     * @param connection a stub connection, or connections wrapping one (a router's, a pool's)
      * @return the name of the factory the stub connection came from
      */
     public static String originOf(Connection connection) {
-        Connection unwrapped = connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner
-                ? inner : connection;
+        Connection unwrapped = connection;
+        while (unwrapped instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner) {
+            unwrapped = inner;
+        }
         if (unwrapped instanceof StubConnection stub) {
             return stub.origin;
         }
