@@ -221,16 +221,15 @@ final class DeferredStatement implements Statement {
             while (i < length) {
                 char c = sql.charAt(i);
                 if (c == '\'' || c == '"' || c == '`') {
-                    i = skipQuoted(sql, i, c);
+                    int end = StatementClassifier.quoteEnd(sql, i, c);
+                    i = end < 0 ? length : end;
                 }
                 else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
                     int end = sql.indexOf("*/", i + 2);
                     i = end < 0 ? length : end + 2;
                 }
-                else if (c == '#' || c == '-' && i + 2 < length && sql.charAt(i + 1) == '-'
-                        && sql.charAt(i + 2) <= ' ') {
-                    int end = sql.indexOf('\n', i);
-                    i = end < 0 ? length : end;
+                else if (StatementClassifier.isLineComment(sql, i)) {
+                    i = StatementClassifier.lineEnd(sql, i);
                 }
                 else if (c == '?' || c == ':' && i + 1 < length && Character.isLetter(sql.charAt(i + 1))
                         && (i == 0 || sql.charAt(i - 1) != ':')) {
@@ -241,23 +240,6 @@ final class DeferredStatement implements Statement {
                 }
             }
             return -1;
-        }
-
-        private static int skipQuoted(String sql, int start, char quote) {
-            int i = start + 1;
-            while (i < sql.length()) {
-                char c = sql.charAt(i);
-                if (c == '\\' && quote != '`') {
-                    i += 2;
-                }
-                else if (c == quote) {
-                    return i + 1;
-                }
-                else {
-                    i++;
-                }
-            }
-            return sql.length();
         }
     }
 }

@@ -142,10 +142,10 @@ public final class StatementClassifier {
             start++;
         }
         int end = wordEnd(sql, start);
-        if (end - start == 3 && sql.regionMatches(true, start, "USE", 0, 3)) {
+        if (is(sql, start, end - start, "USE")) {
             return true;
         }
-        if (end - start != 3 || !sql.regionMatches(true, start, "SET", 0, 3)) {
+        if (!is(sql, start, end - start, "SET")) {
             return false;
         }
         int next = skipSpace(sql, end);
@@ -154,9 +154,9 @@ public final class StatementClassifier {
         }
         int nextEnd = wordEnd(sql, next);
         int word = nextEnd - next;
-        if (word == 6 && sql.regionMatches(true, next, "GLOBAL", 0, 6)
-                || word == 7 && sql.regionMatches(true, next, "PERSIST", 0, 7)
-                || word == 12 && sql.regionMatches(true, next, "PERSIST_ONLY", 0, 12)) {
+        if (is(sql, next, word, "GLOBAL")
+                || is(sql, next, word, "PERSIST")
+                || is(sql, next, word, "PERSIST_ONLY")) {
             return false;
         }
         return !readNeedsPrimary(sql, end);
@@ -195,7 +195,7 @@ public final class StatementClassifier {
     private static boolean explainNeedsPrimary(String sql, int from) {
         int start = skipSpace(sql, from);
         int end = wordEnd(sql, start);
-        if (end - start == 7 && sql.regionMatches(true, start, "ANALYZE", 0, 7)) {
+        if (is(sql, start, end - start, "ANALYZE")) {
             return readNeedsPrimary(sql, end);
         }
         return false;
@@ -208,7 +208,7 @@ public final class StatementClassifier {
     private static boolean analyzeNeedsPrimary(String sql, int from) {
         int i = skipSpace(sql, from);
         int end = wordEnd(sql, i);
-        if (end - i == 6 && sql.regionMatches(true, i, "FORMAT", 0, 6)) {
+        if (is(sql, i, end - i, "FORMAT")) {
             i = skipSpace(sql, end);
             if (i >= sql.length() || sql.charAt(i) != '=') {
                 return true;
@@ -217,7 +217,7 @@ public final class StatementClassifier {
             i = skipSpace(sql, wordEnd(sql, i));
             end = wordEnd(sql, i);
         }
-        return !(end - i == 6 && sql.regionMatches(true, i, "SELECT", 0, 6)) || readNeedsPrimary(sql, end);
+        return !(is(sql, i, end - i, "SELECT")) || readNeedsPrimary(sql, end);
     }
 
     /**
@@ -234,64 +234,63 @@ public final class StatementClassifier {
                 int word = end - i;
                 switch (Character.toUpperCase(c)) {
                     case 'D':
-                        if (word == 6 && sql.regionMatches(true, i, "DELETE", 0, 6)) {
+                        if (is(sql, i, word, "DELETE")) {
                             return true;
                         }
                         break;
                     case 'F':
-                        if (word == 3 && sql.regionMatches(true, i, "FOR", 0, 3)) {
+                        if (is(sql, i, word, "FOR")) {
                             previous = AFTER_FOR;
                             i = end;
                             continue;
                         }
                         break;
                     case 'I':
-                        if (word == 2 && sql.regionMatches(true, i, "IN", 0, 2)) {
+                        if (is(sql, i, word, "IN")) {
                             previous = AFTER_IN;
                             i = end;
                             continue;
                         }
-                        if (word == 4 && sql.regionMatches(true, i, "INTO", 0, 4)
-                                || word == 6 && sql.regionMatches(true, i, "INSERT", 0, 6)) {
+                        if (is(sql, i, word, "INTO")
+                                || is(sql, i, word, "INSERT")) {
                             return true;
                         }
                         break;
                     case 'L':
-                        if (word == 7 && sql.regionMatches(true, i, "LASTVAL", 0, 7)) {
+                        if (is(sql, i, word, "LASTVAL")) {
                             return true;
                         }
                         break;
                     case 'N':
-                        if (word == 7 && sql.regionMatches(true, i, "NEXTVAL", 0, 7)) {
+                        if (is(sql, i, word, "NEXTVAL")) {
                             return true;
                         }
-                        if (word == 4 && sql.regionMatches(true, i, "NEXT", 0, 4)) {
+                        if (is(sql, i, word, "NEXT")) {
                             previous = AFTER_NEXT_OR_PREVIOUS;
                             i = end;
                             continue;
                         }
                         break;
                     case 'P':
-                        if (word == 8 && sql.regionMatches(true, i, "PREVIOUS", 0, 8)) {
+                        if (is(sql, i, word, "PREVIOUS")) {
                             previous = AFTER_NEXT_OR_PREVIOUS;
                             i = end;
                             continue;
                         }
                         break;
                     case 'S':
-                        if (word == 5 && previous != AFTER_OTHER && sql.regionMatches(true, i, "SHARE", 0, 5)
-                                || word == 6 && sql.regionMatches(true, i, "SETVAL", 0, 6)) {
+                        if (previous != AFTER_OTHER && is(sql, i, word, "SHARE")
+                                || is(sql, i, word, "SETVAL")) {
                             return true;
                         }
                         break;
                     case 'U':
-                        if (word == 6 && sql.regionMatches(true, i, "UPDATE", 0, 6)) {
+                        if (is(sql, i, word, "UPDATE")) {
                             return true;
                         }
                         break;
                     case 'V':
-                        if (word == 5 && previous == AFTER_NEXT_OR_PREVIOUS
-                                && sql.regionMatches(true, i, "VALUE", 0, 5)) {
+                        if (previous == AFTER_NEXT_OR_PREVIOUS && is(sql, i, word, "VALUE")) {
                             return true;
                         }
                         break;
@@ -342,6 +341,13 @@ public final class StatementClassifier {
      * @return whether {@code [start, end)} is a named lock function: its name ends in {@code _LOCK} or
      * {@code _LOCKS}
      */
+    /**
+     * @return whether the word {@code [start, start + length)} is {@code keyword}, in any case
+     */
+    private static boolean is(String sql, int start, int length, String keyword) {
+        return length == keyword.length() && sql.regionMatches(true, start, keyword, 0, length);
+    }
+
     private static boolean isLockFunction(String sql, int start, int end) {
         char last = sql.charAt(end - 1);
         if (last == 's' || last == 'S') {
@@ -354,7 +360,7 @@ public final class StatementClassifier {
      * @return the index after the quote that closes the one at {@code start}, or {@code -1} if none does; a
      * backslash escapes in strings, a doubled quote escapes in all three kinds
      */
-    private static int quoteEnd(String sql, int start, char quote) {
+    static int quoteEnd(String sql, int start, char quote) {
         int length = sql.length();
         int i = start + 1;
         while (i < length) {
@@ -391,10 +397,10 @@ public final class StatementClassifier {
         }
         i = skipSpace(sql, i + 1);
         int wordEnd = Math.min(wordEnd(sql, i), end);
-        if (wordEnd - i == 7 && sql.regionMatches(true, i, "primary", 0, 7)) {
+        if (is(sql, i, wordEnd - i, "primary")) {
             return HINT_PRIMARY;
         }
-        if (wordEnd - i == 7 && sql.regionMatches(true, i, "replica", 0, 7)) {
+        if (is(sql, i, wordEnd - i, "replica")) {
             return HINT_REPLICA;
         }
         return NO_HINT;
@@ -411,7 +417,7 @@ public final class StatementClassifier {
      * @return whether a line comment starts at {@code i}: {@code #}, or {@code --} followed by white space or the
      * end of the text
      */
-    private static boolean isLineComment(String sql, int i) {
+    static boolean isLineComment(String sql, int i) {
         char c = sql.charAt(i);
         if (c == '#') {
             return true;
@@ -420,7 +426,7 @@ public final class StatementClassifier {
                 && (i + 2 == sql.length() || sql.charAt(i + 2) <= ' ');
     }
 
-    private static int lineEnd(String sql, int i) {
+    static int lineEnd(String sql, int i) {
         int end = sql.indexOf('\n', i);
         return end < 0 ? sql.length() : end;
     }
